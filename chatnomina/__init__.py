@@ -1,0 +1,3 @@
+"""ChatNomina: Colombian payroll back end and payroll assistant."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,13 @@
+"""Implementations of the ``chatnomina`` subcommands; ``registry`` adds the domain ones."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Callable
+
+Register = Callable[[argparse._SubParsersAction], None]
+
+
+def registry() -> list[Register]:
+    """Functions that add subcommands of the domain modules to the parser."""
+    return []

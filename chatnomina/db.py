@@ -1,0 +1,60 @@
+"""The asyncpg pool and the transaction helper.
+
+Stores receive a pool or a connection (both have ``fetch``/``execute``); nothing else
+in the code base talks to asyncpg directly.
+"""
+
+from __future__ import annotations
+
+import json
+from contextlib import asynccontextmanager
+from typing import AsyncIterator
+
+import asyncpg
+
+from chatnomina.settings import Settings
+
+Executor = asyncpg.Pool | asyncpg.Connection
+
+
+async def _init_connection(conn: asyncpg.Connection) -> None:
+    for name in ("json", "jsonb"):
+        await conn.set_type_codec(name, encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
+
+
+def connect_kwargs(settings: Settings, database: str | None = None) -> dict[str, object]:
+    """Connection arguments for asyncpg (the password stays out of any DSN string)."""
+    return dict(
+        host=settings.db_host,
+        port=settings.db_port,
+        user=settings.db_user,
+        password=settings.db_password.get() or None,
+        database=database or settings.db_name,
+    )
+
+
+async def create_pool(
+    settings: Settings, *, min_size: int | None = None, max_size: int | None = None
+) -> asyncpg.Pool:
+    """Open a pool; with ``min_size=0`` it connects lazily, so a database outage at
+    startup does not stop the process (readiness reports it instead)."""
+    pool = await asyncpg.create_pool(
+        **connect_kwargs(settings),  # type: ignore[arg-type]
+        min_size=settings.db_pool_min if min_size is None else min_size,
+        max_size=max_size or settings.db_pool_max,
+        init=_init_connection,
+        timeout=5,
+        command_timeout=60,
+        max_inactive_connection_lifetime=300,
+        server_settings={"application_name": "chatnomina", "timezone": "UTC"},
+    )
+    assert pool is not None
+    return pool
+
+
+@asynccontextmanager
+async def transaction(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
+    """Acquire a connection and run the block in one transaction."""
+    async with pool.acquire() as conn:
+        async with conn.transaction():
+            yield conn

@@ -1,0 +1,10 @@
+"""HTTP and websocket layer: handlers parse, authorize, call and respond."""
+
+from __future__ import annotations
+
+from chatnomina.web.routing import RouteTable
+
+
+def api_tables() -> list[RouteTable]:
+    """Route tables mounted under ``/api/<version>``, one per domain module."""
+    return []

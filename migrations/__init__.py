@@ -1,0 +1,1 @@
+"""Alembic environment and revisions (raw SQL, forward-only)."""
