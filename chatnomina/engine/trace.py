@@ -1,0 +1,89 @@
+"""How a payslip line was computed: inputs, parameters and a Spanish formula, formatted only on demand."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from chatnomina.engine.parameters import ParamValue, Ratio
+
+# Formats of trace inputs: money, percentage, plain number, free text.
+MONEY = "$"
+PERCENT = "%"
+NUMBER = "n"
+TEXT = "t"
+
+
+class Trace:
+    """Structured explanation of one line; ``text()`` renders the Spanish formula lazily."""
+
+    __slots__ = ("formula", "inputs", "params")
+
+    def __init__(
+        self,
+        formula: str,
+        inputs: tuple[tuple[str, Any, str], ...] = (),
+        params: tuple[ParamValue, ...] = (),
+    ):
+        self.formula = formula
+        self.inputs = inputs
+        self.params = params
+
+    def text(self) -> str:
+        """The formula in words with the inputs written the Colombian way (1.750.905, 4 %)."""
+        return self.formula.format(**{name: _render(value, fmt) for name, value, fmt in self.inputs})
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON view: rendered formula, raw inputs and the parameters with date and source."""
+        return {
+            "formula": self.text(),
+            "inputs": {name: _plain(value) for name, value, _ in self.inputs},
+            "parameters": [p.as_dict() for p in self.params],
+        }
+
+    def __repr__(self) -> str:
+        return f"Trace({self.formula!r})"
+
+
+def format_number(value: Decimal | int, places: int | None = None) -> str:
+    """``1234567.5`` → ``1.234.567,5`` (dot thousands, comma decimals); trailing zeros dropped."""
+    number = Decimal(value)
+    if places is not None:
+        number = round(number, places)
+    text = f"{number:,f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def format_money(value: Decimal | int) -> str:
+    """Pesos as people read them: ``$1.750.905``."""
+    return "$" + format_number(value, 2)
+
+
+def format_percent(rate: Decimal) -> str:
+    """``0.085`` → ``8,5 %``."""
+    return format_number(rate * 100, 4) + " %"
+
+
+def _render(value: Any, fmt: str) -> str:
+    if isinstance(value, Ratio):
+        return str(value)
+    if fmt == MONEY:
+        return format_money(value)
+    if fmt == PERCENT:
+        return format_percent(value)
+    if fmt == NUMBER and isinstance(value, (Decimal, int)):
+        return format_number(value, 4)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (Decimal, Ratio)):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
