@@ -14,7 +14,7 @@ from chatnomina.logs import get_logger
 from chatnomina.metrics import POOL
 from chatnomina.redis import create_redis, key
 from chatnomina.settings import Settings
-from chatnomina.web import health, middleware, openapi
+from chatnomina.web import health, middleware, openapi, throttling
 from chatnomina.web.routing import RouteTable, mount
 from chatnomina.web.security import authentication_middlewares
 
@@ -69,14 +69,17 @@ def create_app(settings: Settings, *, extra_api_tables: tuple[RouteTable, ...] =
             middleware.error_shape,
             middleware.cors,
             *authentication_middlewares(settings, _is_revoked, skip_paths=(rf"^{prefix}/chat/ws$",)),
+            throttling.rate_limit,
         ],
         client_max_size=settings.max_body_bytes,
     )
     app[SETTINGS] = settings
     app.cleanup_ctx.append(database_ctx)
     app.cleanup_ctx.append(redis_ctx)
+    app.cleanup_ctx.append(throttling.throttle_ctx)
     app[WEBSOCKETS] = weakref.WeakSet()
     app.on_response_prepare.append(middleware.add_common_headers)
+    app.on_response_prepare.append(throttling.add_rate_headers)
     app.on_shutdown.append(close_websockets)
     root_tables, api_tables = route_tables()
     endpoints = mount(app, root_tables) + mount(app, [*api_tables, *extra_api_tables], prefix=prefix)

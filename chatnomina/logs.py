@@ -72,8 +72,6 @@ def configure_logging(level: str = "info", *, environment: str = "local", json: 
     root.setLevel(numeric)
     # The canonical request line replaces aiohttp's access log.
     logging.getLogger("aiohttp.access").disabled = True
-    # aiohttp-jwt logs every rejected token with a traceback; a bad token is not an error.
-    logging.getLogger("aiohttp_jwt").setLevel(logging.CRITICAL + 1)
     for noisy in ("botocore", "aiobotocore", "urllib3", "asyncio"):
         logging.getLogger(noisy).setLevel(max(numeric, logging.WARNING))
 

@@ -94,6 +94,11 @@ class Settings:
     backup_time: time = time(2, 0)
     today: date | None = None
     rate_limits_enabled: bool = True
+    rate_limit_ip: str = "100/minute"
+    rate_limit_user: str = "1000/hour;10000/day"
+    login_failures_account: str = "5/15minutes"
+    login_failures_ip: str = "20/15minutes"
+    trusted_proxy_hops: int = 0
     data_dir: str = ".local"
 
     @property
@@ -166,6 +171,11 @@ class Settings:
             backup_time=reader.clock("BACKUP_TIME", cls.backup_time),
             today=reader.optional_date("CHATNOMINA_TODAY"),
             rate_limits_enabled=reader.boolean("RATE_LIMITS_ENABLED", cls.rate_limits_enabled),
+            rate_limit_ip=reader.rate("RATE_LIMIT_IP", cls.rate_limit_ip),
+            rate_limit_user=reader.rate("RATE_LIMIT_USER", cls.rate_limit_user),
+            login_failures_account=reader.rate("LOGIN_FAILURES_ACCOUNT", cls.login_failures_account),
+            login_failures_ip=reader.rate("LOGIN_FAILURES_IP", cls.login_failures_ip),
+            trusted_proxy_hops=reader.integer("TRUSTED_PROXY_HOPS", cls.trusted_proxy_hops, minimum=0, maximum=5),
             data_dir=reader.text("CHATNOMINA_DATA_DIR", cls.data_dir),
         )
         if "DB_POOL_MIN" not in reader.problems and "DB_POOL_MAX" not in reader.problems:
@@ -305,6 +315,18 @@ class _Reader:
             if not match:
                 raise ValueError("debe tener el formato HH:MM (24 horas)")
             return time(int(match.group(1)), int(match.group(2)))
+
+        return self._convert(name, default, convert)
+
+    def rate(self, name: str, default: str) -> str:
+        def convert(raw: str) -> str:
+            from limits import parse_many
+
+            try:
+                parse_many(raw)
+            except ValueError:
+                raise ValueError("formato de límite inválido (ej. 100/minute;1000/hour)") from None
+            return raw
 
         return self._convert(name, default, convert)
 

@@ -35,6 +35,7 @@ def issue_access_token(
     roles: Iterable[str] = (),
     scopes: Iterable[str] = (),
     document: str | None = None,
+    session: str | None = None,
     now: float | None = None,
 ) -> IssuedAccessToken:
     """Sign a short-lived access token with the claims of the contract."""
@@ -55,6 +56,8 @@ def issue_access_token(
         claims["scope"] = " ".join(scope_list)
     if document:
         claims["doc"] = document
+    if session:
+        claims["sid"] = session  # the refresh-token family, revoked together at logout
     token = jwt.encode(claims, settings.jwt_secret.get(), algorithm=ALGORITHM)
     return IssuedAccessToken(token, jti, settings.jwt_expiration, claims["exp"])
 

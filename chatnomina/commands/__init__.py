@@ -10,4 +10,6 @@ Register = Callable[[argparse._SubParsersAction], None]
 
 def registry() -> list[Register]:
     """Functions that add subcommands of the domain modules to the parser."""
-    return []
+    from chatnomina.commands import accounts
+
+    return [accounts.register]

@@ -7,4 +7,6 @@ from chatnomina.web.routing import RouteTable
 
 def api_tables() -> list[RouteTable]:
     """Route tables mounted under ``/api/<version>``, one per domain module."""
-    return []
+    from chatnomina.web import auth
+
+    return [auth.routes]

@@ -7,6 +7,7 @@ revocation; its ``HTTPUnauthorized``/``HTTPForbidden`` become the contract's 401
 
 from __future__ import annotations
 
+import logging
 import warnings
 from typing import Any, Awaitable, Callable
 
@@ -44,6 +45,8 @@ def bearer_token(request: web.Request) -> str | None:
     if header is None:
         return None
     parts = header.strip().split(" ")
+    if parts[0].lower() == "basic":
+        return None  # client credentials at the token endpoint, not an access token
     if len(parts) != 2 or parts[0].lower() != "bearer" or not parts[1]:
         raise InvalidToken("El encabezado Authorization debe ser 'Bearer <token>'.")
     return parts[1]
@@ -69,6 +72,8 @@ def authentication_middlewares(
     async def token_getter(request: web.Request) -> str | None:
         return bearer_token(request)
 
+    # aiohttp-jwt logs each rejected token with a traceback; a bad token is a 401, not an error.
+    logging.getLogger("aiohttp_jwt.middleware").disabled = True
     verify = JWTMiddleware(
         settings.jwt_secret.get(),
         request_property=CLAIMS,

@@ -1,0 +1,1 @@
+"""Orchestration over several stores (auth, imports, payroll runs, exports)."""

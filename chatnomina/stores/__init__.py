@@ -1,0 +1,1 @@
+"""SQL, one module per aggregate. Functions take a pool or connection; records never leave."""
