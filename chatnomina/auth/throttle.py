@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from limits import RateLimitItem, parse, parse_many
 from limits.aio.storage import RedisStorage
 from limits.aio.strategies import FixedWindowRateLimiter
+from redis.asyncio import Redis
 
 from chatnomina.errors import RateLimited
 from chatnomina.settings import Settings
@@ -41,15 +42,13 @@ class LimitState:
 class Throttle:
     """Request and login limits for one deployment (namespaced keys in Redis)."""
 
-    def __init__(self, settings: Settings):
-        scheme = "async+rediss" if settings.redis_tls else "async+redis"
-        auth = f":{settings.redis_password.get()}@" if settings.redis_password else ""
+    def __init__(self, settings: Settings, redis: Redis):
+        # Share the process's Redis connection pool: no extra connections, closed with it.
         self.storage = RedisStorage(
-            f"{scheme}://{auth}{settings.redis_host}:{settings.redis_port}/{settings.redis_db}",
+            "async+redis://",
             implementation="redispy",
             key_prefix=f"{settings.redis_namespace}:limits",
-            socket_timeout=2,
-            socket_connect_timeout=1.5,
+            connection_pool=redis.connection_pool,
         )
         self.limiter = FixedWindowRateLimiter(self.storage)
         self.per_ip = parse_many(settings.rate_limit_ip)

@@ -9,7 +9,7 @@ from redis.exceptions import RedisError
 
 from chatnomina.auth.throttle import LimitState, Throttle
 from chatnomina.errors import RateLimited
-from chatnomina.keys import SETTINGS, THROTTLE
+from chatnomina.keys import REDIS, SETTINGS, THROTTLE
 from chatnomina.logs import get_logger
 from chatnomina.web.client_ip import client_ip
 from chatnomina.web.routing import PRINCIPAL
@@ -22,7 +22,7 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 async def throttle_ctx(app: web.Application) -> AsyncIterator[None]:
     """The shared limiter (its counters live in Redis, so every replica agrees)."""
-    app[THROTTLE] = Throttle(app[SETTINGS])
+    app[THROTTLE] = Throttle(app[SETTINGS], app[REDIS])
     yield
 
 
