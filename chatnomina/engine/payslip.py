@@ -47,6 +47,10 @@ _VOLUNTARY_FORMULA = (
     "Aporte voluntario a pensión o AFC descontado de nómina: {valor} "
     "(renta exenta art. 126-1 ET hasta {exenta} en la retención)"
 )
+_SHORT_NET = (
+    ". Se pidió descontar {solicitado}, pero el neto del mes no alcanza: "
+    "queda pendiente {pendiente}"
+)
 _MEASURE_WORDS = {
     ExonerationMeasure.SALARY_ITEMS: "pagos salariales del mes, sin auxilio de transporte",
     ExonerationMeasure.TOTAL_EARNED: "total devengado del mes",
@@ -119,24 +123,30 @@ def compute_payslip(inp: EngineInput, params: Parameters | None = None) -> Paysl
     )
     lines.append(withholding_line)
     total_deductions = health + pension + fsp + withholding.withholding
+    # Voluntary deductions never take the net below zero: what does not fit stays pending.
+    available = total_earned - total_deductions
     voluntary = contract.voluntary_pension_monthly
     if voluntary:
-        voluntary = to_peso(voluntary)
-        total_deductions += voluntary
+        requested = to_peso(voluntary)
+        taken = _fits(requested, available)
+        available -= taken
+        total_deductions += taken
         lines.append(PayslipLine(
-            "APORTE_VOLUNTARIO_PENSION", "Aporte voluntario a pensión", "deduccion", voluntary,
-            Trace(_VOLUNTARY_FORMULA, (("valor", voluntary, MONEY),
-                                       ("exenta", withholding.voluntary_pension_exempt, MONEY)),
-                  (rules.voluntary_rate, rules.voluntary_cap)),
+            "APORTE_VOLUNTARIO_PENSION", "Aporte voluntario a pensión", "deduccion", taken,
+            _voluntary_trace(_VOLUNTARY_FORMULA, requested, taken,
+                             (("exenta", withholding.voluntary_pension_exempt, MONEY),),
+                             (rules.voluntary_rate, rules.voluntary_cap)),
         ))
     for novelty in deductions:
-        amount = to_peso(novelty.amount)
-        total_deductions += amount
+        requested = to_peso(novelty.amount)
+        taken = _fits(requested, available)
+        available -= taken
+        total_deductions += taken
         label = DEDUCTION_LABELS[novelty.kind]
         lines.append(PayslipLine(
-            novelty.kind.name, label, "deduccion", amount,
-            Trace(_DEDUCTION_FORMULA, (("descripcion", novelty.description or label, TEXT),
-                                       ("valor", amount, MONEY))),
+            novelty.kind.name, label, "deduccion", taken,
+            _voluntary_trace(_DEDUCTION_FORMULA, requested, taken,
+                             (("descripcion", novelty.description or label, TEXT),), ()),
         ))
 
     if employer.exoneration_measure == ExonerationMeasure.TOTAL_EARNED:
@@ -178,6 +188,23 @@ def compute_payslip(inp: EngineInput, params: Parameters | None = None) -> Paysl
         pila=pila,
         provisions=provisions,
         lines=tuple(lines),
+    )
+
+
+def _fits(requested: Decimal, available: Decimal) -> Decimal:
+    return requested if requested <= available else max(available, ZERO)
+
+
+def _voluntary_trace(
+    formula: str, requested: Decimal, taken: Decimal, inputs: tuple, params: tuple
+) -> Trace:
+    if taken == requested:
+        return Trace(formula, (*inputs, ("valor", taken, MONEY)), params)
+    return Trace(
+        formula + _SHORT_NET,
+        (*inputs, ("valor", taken, MONEY), ("solicitado", requested, MONEY),
+         ("pendiente", requested - taken, MONEY)),
+        params,
     )
 
 
