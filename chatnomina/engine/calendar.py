@@ -1,4 +1,4 @@
-"""The Colombian calendar: holidays (python-holidays + overrides), rest days and commercial days (R8)."""
+"""Colombian calendar: holidays (python-holidays + overrides), rest days, commercial days (R8)."""
 
 from __future__ import annotations
 
@@ -46,7 +46,9 @@ class HolidayCalendar:
         """True on the worker's weekly rest day or a holiday (one surcharge even when both)."""
         return day.weekday() == rest_weekday or day in self.holidays(day.year)
 
-    def business_days(self, start: date, end: date, rest_weekdays: tuple[int, ...] = (SUNDAY,)) -> int:
+    def business_days(
+        self, start: date, end: date, rest_weekdays: tuple[int, ...] = (SUNDAY,)
+    ) -> int:
         """Days from ``start`` to ``end`` inclusive that are neither rest weekdays nor holidays."""
         count = 0
         day = start

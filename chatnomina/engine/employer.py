@@ -3,38 +3,71 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
-from chatnomina.engine.models import EmployerContributions, PayslipLine, PilaView
+from chatnomina.engine.earnings import Earnings
+from chatnomina.engine.models import (
+    EmployerContributions,
+    EmployerSettings,
+    ExonerationMeasure,
+    PayslipLine,
+    PilaView,
+)
 from chatnomina.engine.parameters import ParamValue
 from chatnomina.engine.rounding import ZERO, to_peso, up_to_multiple
 from chatnomina.engine.rules import PeriodRules
 from chatnomina.engine.social_security import Bases
-from chatnomina.engine.trace import MONEY, PERCENT, TEXT, Trace
+from chatnomina.engine.trace import MONEY, NUMBER, PERCENT, TEXT, Trace
 
 _EXONERATED = (
     "Exoneración art. 114-1 ET: el empleador es declarante y el trabajador devenga {medida} "
-    "({como}) < {tope} (10 SMMLV) → exonerado de salud 8,5 %, SENA e ICBF"
+    "({como}) < {tope} ({tope_smmlv} SMMLV) → exonerado del aporte patronal a salud, SENA e ICBF"
 )
 _NOT_EXONERATED = (
-    "Sin exoneración art. 114-1 ET: {motivo}; el trabajador devenga {medida} ({como}); tope {tope}"
+    "Sin exoneración art. 114-1 ET: {motivo}; el trabajador devenga {medida} ({como}); "
+    "tope {tope} ({tope_smmlv} SMMLV)"
 )
+_MEASURE_WORDS = {
+    ExonerationMeasure.SALARY_ITEMS: "pagos salariales del mes, sin auxilio de transporte",
+    ExonerationMeasure.TOTAL_EARNED: "total devengado del mes",
+}
 _CONTRIBUTION = "{concepto}: base {base} × {tasa} = {valor} (redondeo al peso)"
 _EXONERATED_ZERO = "{concepto}: 0 (empleador exonerado por el art. 114-1 ET para este trabajador)"
 
 
-def is_exonerated(
+def exoneration(
+    employer: EmployerSettings, integral: bool, earnings: Earnings, rules: PeriodRules
+) -> tuple[bool, PayslipLine]:
+    """Whether employer salud, SENA and ICBF are exonerated for this worker (< 10 SMMLV)."""
+    if employer.exoneration_measure == ExonerationMeasure.TOTAL_EARNED:
+        measure = earnings.total
+    else:
+        measure = earnings.salary + earnings.vacation + earnings.overtime + earnings.salary_extras
+    exonerated, trace = _exoneration_trace(
+        employer.exonerated, integral, measure, _MEASURE_WORDS[employer.exoneration_measure], rules
+    )
+    line = PayslipLine(
+        "EXONERACION_114_1", "Exoneración de aportes (art. 114-1 ET)", "base", measure, trace
+    )
+    return exonerated, line
+
+
+def _exoneration_trace(
     employer_flag: bool, integral: bool, measure: Decimal, measure_words: str, rules: PeriodRules
 ) -> tuple[bool, Trace]:
-    """Whether this worker's employer salud, SENA and ICBF are exonerated (strictly below 10 SMMLV)."""
     params = (rules.exoneration_max, rules.smmlv)
-    inputs: tuple = (("medida", measure, MONEY), ("como", measure_words, TEXT),
-                     ("tope", rules.exoneration_limit, MONEY))
+    inputs: tuple[tuple[str, Any, str], ...] = (
+        ("medida", measure, MONEY),
+        ("como", measure_words, TEXT),
+        ("tope", rules.exoneration_limit, MONEY),
+        ("tope_smmlv", rules.exoneration_max.value, NUMBER),
+    )
     if not employer_flag:
         reason = "el empleador no está marcado como beneficiario"
     elif integral:
         reason = "el salario integral nunca se exonera"
     elif measure >= rules.exoneration_limit:
-        reason = "devenga 10 SMMLV o más"
+        reason = "devenga el tope o más"
     else:
         return True, Trace(_EXONERATED, inputs, params)
     return False, Trace(_NOT_EXONERATED, (("motivo", reason, TEXT), *inputs), params)
@@ -47,16 +80,36 @@ def employer_contributions(
     ibc = bases.ibc
     lines = []
     health = ZERO if exonerated else to_peso(ibc * rules.health_employer.value)
-    lines.append(_line("APORTE_SALUD_EMPLEADOR", "Salud (empleador)", "Salud", ibc,
-                       rules.health_employer, health, exonerated))
+    lines.append(
+        _line(
+            "APORTE_SALUD_EMPLEADOR",
+            "Salud (empleador)",
+            "Salud",
+            ibc,
+            rules.health_employer,
+            health,
+            exonerated,
+        )
+    )
     pension = to_peso(ibc * rules.pension_employer.value)
-    lines.append(_line("APORTE_PENSION_EMPLEADOR", "Pensión (empleador)", "Pensión", ibc,
-                       rules.pension_employer, pension, False))
+    lines.append(
+        _line(
+            "APORTE_PENSION_EMPLEADOR",
+            "Pensión (empleador)",
+            "Pensión",
+            ibc,
+            rules.pension_employer,
+            pension,
+            False,
+        )
+    )
     arl = to_peso(bases.arl * arl_rate.value)
     lines.append(_line("ARL", "Riesgos laborales (ARL)", "ARL", bases.arl, arl_rate, arl, False))
     parafiscal = bases.parafiscal
     caja = to_peso(parafiscal * rules.caja.value)
-    lines.append(_line("CAJA", "Caja de compensación familiar", "Caja", parafiscal, rules.caja, caja, False))
+    lines.append(
+        _line("CAJA", "Caja de compensación familiar", "Caja", parafiscal, rules.caja, caja, False)
+    )
     icbf = ZERO if exonerated else to_peso(parafiscal * rules.icbf.value)
     lines.append(_line("ICBF", "ICBF", "ICBF", parafiscal, rules.icbf, icbf, exonerated))
     sena = ZERO if exonerated else to_peso(parafiscal * rules.sena.value)
@@ -98,7 +151,12 @@ def pila_view(
 
 
 def _line(
-    code: str, label: str, concept: str, base: Decimal, rate: ParamValue, amount: Decimal,
+    code: str,
+    label: str,
+    concept: str,
+    base: Decimal,
+    rate: ParamValue,
+    amount: Decimal,
     exonerated: bool,
 ) -> PayslipLine:
     if exonerated:
@@ -106,8 +164,12 @@ def _line(
     else:
         trace = Trace(
             _CONTRIBUTION,
-            (("concepto", concept, TEXT), ("base", base, MONEY), ("tasa", rate.value, PERCENT),
-             ("valor", amount, MONEY)),
+            (
+                ("concepto", concept, TEXT),
+                ("base", base, MONEY),
+                ("tasa", rate.value, PERCENT),
+                ("valor", amount, MONEY),
+            ),
             (rate,),
         )
     return PayslipLine(code, label, "aporte_empleador", amount, trace)

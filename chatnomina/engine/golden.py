@@ -41,13 +41,22 @@ _P = "inputs."
 _OVERTIME_KINDS = tuple(k.value for k in OvertimeKind)
 _NOVELTY_KINDS = tuple(k.value for k in NoveltyKind if k != NoveltyKind.OVERTIME)
 _WEEKDAYS = {name: i for i, name in enumerate(WEEKDAY_NAMES)} | {
-    "miercoles": 2, "sabado": 5, "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3,
-    "friday": 4, "saturday": 5, "sunday": 6,
+    "miercoles": 2,
+    "sabado": 5,
+    "monday": 0,
+    "tuesday": 1,
+    "wednesday": 2,
+    "thursday": 3,
+    "friday": 4,
+    "saturday": 5,
+    "sunday": 6,
 }
 _TYPED_FIELD = re.compile(r"^novelties\[(\d+)\](.*)$")
 _CENT = Decimal("0.01")
 _NOTE_NONE = "no FSP"
-_NOTE_FSP = "FSP is employee-borne; PILA value rounded up to 100; employee deduction shown at R3 precision"
+_NOTE_FSP = (
+    "FSP is employee-borne; PILA value rounded up to 100; employee deduction shown at R3 precision"
+)
 _EXTRA_EARNINGS = {
     "VACACIONES_DISFRUTADAS": "vacaciones",
     "INCAPACIDAD_EMPLEADOR": "incapacidad",
@@ -64,7 +73,7 @@ _EXTRA_DEDUCTIONS = {
 
 
 def compute_golden(payload: Mapping[str, Any], params: Parameters | None = None) -> dict[str, Any]:
-    """One §9 input (flat, or a golden case ``{"period", "inputs"}``) → the payslip in the golden format."""
+    """One §9 input (flat, or a case ``{"period", "inputs"}``) → the payslip, golden format."""
     engine_input, origins = parse_golden(payload)
     try:
         payslip = compute_payslip(engine_input, params)
@@ -87,14 +96,23 @@ def parse_golden(payload: Mapping[str, Any]) -> tuple[EngineInput, list[str]]:
 
     if "base_monthly_salary" not in inputs:
         raise InvalidRequest("Falta el salario mensual.", field=_P + "base_monthly_salary")
-    salary = parse_amount(inputs["base_monthly_salary"], _P + "base_monthly_salary", allow_negative=True)
+    salary = parse_amount(
+        inputs["base_monthly_salary"], _P + "base_monthly_salary", allow_negative=True
+    )
     if salary <= 0:
-        raise InvalidRequest("El salario mensual debe ser mayor que cero.", field=_P + "base_monthly_salary")
-    salary_type = parse_choice(inputs.get("salary_type", "ordinary"), _P + "salary_type",
-                               tuple(t.value for t in SalaryType))
+        raise InvalidRequest(
+            "El salario mensual debe ser mayor que cero.", field=_P + "base_monthly_salary"
+        )
+    salary_type = parse_choice(
+        inputs.get("salary_type", "ordinary"),
+        _P + "salary_type",
+        tuple(t.value for t in SalaryType),
+    )
     arl_class = inputs.get("arl_class", "I")
     if not isinstance(arl_class, str):
-        raise InvalidRequest("La clase de riesgo ARL es un texto: I, II, III, IV o V.", field=_P + "arl_class")
+        raise InvalidRequest(
+            "La clase de riesgo ARL es un texto: I, II, III, IV o V.", field=_P + "arl_class"
+        )
     contract = Contract(
         base_monthly_salary=salary,
         salary_type=SalaryType(salary_type),
@@ -102,9 +120,12 @@ def parse_golden(payload: Mapping[str, Any]) -> tuple[EngineInput, list[str]]:
         hire_date=_optional(inputs, "hire_date", parse_date),
         termination_date=_optional(inputs, "termination_date", parse_date),
         rest_weekday=_rest_weekday(inputs.get("rest_weekday", 6)),
-        agreed_weekly_hours=_optional(inputs, "agreed_weekly_hours",
-                                      lambda v, f: parse_int(v, f, 1, 48)),
-        transport_allowance=parse_bool(inputs.get("transport_allowance", True), _P + "transport_allowance"),
+        agreed_weekly_hours=_optional(
+            inputs, "agreed_weekly_hours", lambda v, f: parse_int(v, f, 1, 48)
+        ),
+        transport_allowance=parse_bool(
+            inputs.get("transport_allowance", True), _P + "transport_allowance"
+        ),
         dependents=parse_bool(inputs.get("dependents", False), _P + "dependents"),
         prepaid_medicine_monthly=_money(inputs, "prepaid_medicine_monthly"),
         housing_interest_monthly=_money(inputs, "housing_interest_monthly"),
@@ -138,7 +159,8 @@ def parse_golden(payload: Mapping[str, Any]) -> tuple[EngineInput, list[str]]:
         days_in_period = worked + absence_days
         if days_in_period > 30:
             raise InvalidRequest(
-                f"Los días trabajados ({worked}) más las ausencias ({absence_days}) superan los 30 días del mes.",
+                f"Los días trabajados ({worked}) más las ausencias ({absence_days}) superan "
+                "los 30 días del mes.",
                 field=_P + "novelties",
             )
     employer = _employer(inputs)
@@ -297,7 +319,9 @@ def _rest_weekday(value: Any) -> int:
 
 def _overtime(item: Any, field: str) -> Novelty:
     if not isinstance(item, Mapping):
-        raise InvalidRequest("Cada franja debe ser un objeto con date, start, end y kind.", field=field)
+        raise InvalidRequest(
+            "Cada franja debe ser un objeto con date, start, end y kind.", field=field
+        )
     for name in ("date", "start", "end", "kind"):
         if name not in item:
             raise InvalidRequest(f"Falta «{name}» en la franja.", field=f"{field}.{name}")
@@ -308,10 +332,13 @@ def _overtime(item: Any, field: str) -> Novelty:
     end_day = _optional_date(item, "end_date", field)
     if end is None:  # "24:00": midnight at the end of the span's day
         if end_day is not None and end_day != day:
-            raise InvalidRequest("«24:00» solo puede usarse con la fecha de la franja.", field=f"{field}.end")
+            raise InvalidRequest(
+                "«24:00» solo puede usarse con la fecha de la franja.", field=f"{field}.end"
+            )
         end_day = day + timedelta(days=1)
-    return Novelty(NoveltyKind.OVERTIME, day=day, start=start, end=end, end_day=end_day,
-                   overtime_kind=kind)
+    return Novelty(
+        NoveltyKind.OVERTIME, day=day, start=start, end=end, end_day=end_day, overtime_kind=kind
+    )
 
 
 def _optional_date(item: Mapping[str, Any], name: str, field: str) -> Any:
@@ -342,7 +369,9 @@ def _employer(inputs: Mapping[str, Any]) -> EmployerSettings:
     exonerated = parse_bool(inputs.get("employer_exonerated", False), _P + "employer_exonerated")
     raw = inputs.get("employer_settings") or {}
     if not isinstance(raw, Mapping):
-        raise InvalidRequest("«employer_settings» debe ser un objeto.", field=_P + "employer_settings")
+        raise InvalidRequest(
+            "«employer_settings» debe ser un objeto.", field=_P + "employer_settings"
+        )
     field = _P + "employer_settings."
     settings: dict[str, Any] = {"exonerated": exonerated}
     choices = {
@@ -352,9 +381,13 @@ def _employer(inputs: Mapping[str, Any]) -> EmployerSettings:
     }
     for name, enum in choices.items():
         if name in raw:
-            settings[name] = enum(parse_choice(raw[name], field + name, tuple(m.value for m in enum)))
+            settings[name] = enum(
+                parse_choice(raw[name], field + name, tuple(m.value for m in enum))
+            )
     if raw.get("ley_2101_step_day") is not None:
-        settings["ley_2101_step_day"] = parse_int(raw["ley_2101_step_day"], field + "ley_2101_step_day", 1, 31)
+        settings["ley_2101_step_day"] = parse_int(
+            raw["ley_2101_step_day"], field + "ley_2101_step_day", 1, 31
+        )
     for name in ("incapacity_first_days_full_pay", "round_withholding"):
         if name in raw:
             settings[name] = parse_bool(raw[name], field + name)

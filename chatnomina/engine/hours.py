@@ -1,4 +1,4 @@
-"""Overtime and surcharges: split each span by date, night window and rest day, then price each part."""
+"""Overtime and surcharges: split each span by date, night window and rest day, then price it."""
 
 from __future__ import annotations
 
@@ -97,10 +97,13 @@ def split_span(
     rest_weekday: int,
     step_day: int | None,
 ) -> list[tuple[DayRules, str, int, bool]]:
-    """Parts of a span as (day rules, code, minutes, rest day), merged per date and code, in time order."""
+    """Parts of a span as (day rules, code, minutes, rest day), merged per date and code."""
     assert novelty.day is not None and novelty.overtime_kind is not None
     start, end = span_minutes(novelty, field)
     overtime = novelty.overtime_kind == OvertimeKind.EXTRA
+    # "ordinary_rest_day" states that the span's own date is the worker's rest day (the way to
+    # report an agreed rest day other than Sunday); past midnight, the calendar decides.
+    declared_rest = novelty.overtime_kind == OvertimeKind.ORDINARY_REST_DAY
     parts: dict[tuple[date, str], list] = {}
     offset = 0
     day = novelty.day
@@ -108,8 +111,14 @@ def split_span(
         try:
             rules = day_rules(params, day, step_day)
         except ParameterNotFound as exc:
-            raise ParameterNotFound(exc.message, field=f"{field}.date", details=exc.details) from None
-        rest = rules.holiday is not None or day.weekday() == rest_weekday
+            raise ParameterNotFound(
+                exc.message, field=f"{field}.date", details=exc.details
+            ) from None
+        rest = (
+            rules.holiday is not None
+            or day.weekday() == rest_weekday
+            or (declared_rest and offset == 0)
+        )
         low, high = start - offset, min(end, offset + _DAY) - offset
         for seg_low, seg_high, night in (
             (0, rules.night_end, True),
@@ -143,23 +152,39 @@ def factor_for(code: str, rules: DayRules, rest_day_pay: RestDayPay) -> tuple[De
     if code == "HED":
         return ONE + extra_day.value, f"1 + {_n(extra_day.value)} extra diurna", (extra_day,)
     if code == "HEN":
-        return ONE + extra_night.value, f"1 + {_n(extra_night.value)} extra nocturna", (extra_night,)
+        return (
+            ONE + extra_night.value,
+            f"1 + {_n(extra_night.value)} extra nocturna",
+            (extra_night,),
+        )
     if code == "RN":
-        return night.value, f"{_n(night.value)} recargo nocturno; la hora base ya está en el salario", (night,)
+        return (
+            night.value,
+            f"{_n(night.value)} recargo nocturno; la hora base ya está en el salario",
+            (night,),
+        )
     if code == "DOM":
-        words = (f"1 + {_n(rest.value)} recargo de descanso (trabajo ocasional pagado en dinero)"
-                 if base else f"{_n(rest.value)} recargo de descanso; la hora base ya está en el salario")
+        words = (
+            f"1 + {_n(rest.value)} recargo de descanso (trabajo ocasional pagado en dinero)"
+            if base
+            else f"{_n(rest.value)} recargo de descanso; la hora base ya está en el salario"
+        )
         return base + rest.value, words, (rest,)
     if code == "DOMN":
-        words = f"{'1 + ' if base else ''}{_n(rest.value)} recargo de descanso + {_n(night.value)} nocturno"
+        prefix = "1 + " if base else ""
+        words = f"{prefix}{_n(rest.value)} recargo de descanso + {_n(night.value)} nocturno"
         return base + rest.value + night.value, words, (rest, night)
     if code == "HEDDF":
-        return (ONE + rest.value + extra_day.value,
-                f"1 + {_n(rest.value)} recargo de descanso + {_n(extra_day.value)} extra diurna",
-                (rest, extra_day))
-    return (ONE + rest.value + extra_night.value,
-            f"1 + {_n(rest.value)} recargo de descanso + {_n(extra_night.value)} extra nocturna",
-            (rest, extra_night))
+        return (
+            ONE + rest.value + extra_day.value,
+            f"1 + {_n(rest.value)} recargo de descanso + {_n(extra_day.value)} extra diurna",
+            (rest, extra_day),
+        )
+    return (
+        ONE + rest.value + extra_night.value,
+        f"1 + {_n(rest.value)} recargo de descanso + {_n(extra_night.value)} extra nocturna",
+        (rest, extra_night),
+    )
 
 
 def divisor_for(
@@ -215,14 +240,19 @@ def price_overtime(
                 ),
                 (*used, rules.night_window, rules.schedule, rules.step_start),
             )
-            payslip_lines.append(PayslipLine(code, LABELS[code], "devengo", amount, trace, rules.day))
+            payslip_lines.append(
+                PayslipLine(code, LABELS[code], "devengo", amount, trace, rules.day)
+            )
     return overtime_lines, payslip_lines
 
 
 def _day_kind(rules: DayRules, rest: bool, rest_weekday: int) -> str:
     weekday = WEEKDAY_NAMES[rules.day.weekday()]
+    night = f"la noche empieza a las {rules.night_window.value['start']}"
     if rules.holiday is not None:
-        return f"{weekday}, festivo: {rules.holiday}"
+        return f"{weekday}, festivo: {rules.holiday}; {night}"
+    if rules.day.weekday() == rest_weekday:
+        return f"{weekday}, día de descanso semanal; {night}"
     if rest:
-        return f"{weekday}, día de descanso"
-    return f"{weekday}, día hábil; la noche empieza a las {rules.night_window.value['start']}"
+        return f"{weekday}, día de descanso según la novedad; {night}"
+    return f"{weekday}, día hábil; {night}"

@@ -1,4 +1,4 @@
-"""The engine's typed input (contract, novelties, employer settings, period) and output (payslip)."""
+"""Typed engine input (contract, novelties, employer settings, period) and output (payslip)."""
 
 from __future__ import annotations
 
@@ -67,7 +67,7 @@ class RestDayPay(StrEnum):
 
 
 class DivisorReading(StrEnum):
-    """Reading of Ley 2101 for the hourly divisor: proportional to the legal week, or a fixed 240."""
+    """Ley 2101 reading for the hourly divisor: proportional to the legal week, or a fixed 240."""
 
     PROPORTIONAL = "proportional"
     FIXED_PRE_2101 = "fixed_240"
@@ -132,11 +132,14 @@ class Novelty:
         cls, day: date, start: time, end: time, kind: OvertimeKind, end_day: date | None = None
     ) -> Novelty:
         """Hours worked on ``day`` from ``start`` to ``end`` (next day when it crosses midnight)."""
-        return cls(NoveltyKind.OVERTIME, day=day, start=start, end=end, end_day=end_day,
-                   overtime_kind=kind)
+        return cls(
+            NoveltyKind.OVERTIME, day=day, start=start, end=end, end_day=end_day, overtime_kind=kind
+        )
 
     @classmethod
-    def absence(cls, kind: NoveltyKind, days: int, first_day: int = 1, start: date | None = None) -> Novelty:
+    def absence(
+        cls, kind: NoveltyKind, days: int, first_day: int = 1, start: date | None = None
+    ) -> Novelty:
         """Vacation, incapacity or unpaid leave for ``days`` commercial days of the period."""
         return cls(kind, days=days, first_day=first_day, day=start)
 
@@ -148,7 +151,7 @@ class Novelty:
 
 @dataclass(frozen=True, slots=True)
 class EmployerSettings:
-    """Employer-level choices where the law or practice leaves room; defaults follow the golden cases."""
+    """Employer choices where law or practice leaves room; defaults follow the golden cases."""
 
     exonerated: bool = False  # the employer qualifies for ET art. 114-1
     exoneration_measure: ExonerationMeasure = ExonerationMeasure.SALARY_ITEMS
@@ -173,7 +176,9 @@ class EngineInput:
     days_in_period: int | None = None  # commercial days on payroll; None: from hire/termination
 
 
-@dataclass(frozen=True, slots=True)
+# Output types are plain slotted dataclasses (treat them as read-only): frozen ones cost about
+# three times more to build, and a payslip builds some thirty of them.
+@dataclass(slots=True)
 class PayslipLine:
     """One explained line: earning, deduction, employer contribution, provision or base."""
 
@@ -198,7 +203,7 @@ class PayslipLine:
         return out
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class DayCount:
     """Commercial days (R8) of the period by what the worker did."""
 
@@ -219,7 +224,7 @@ class DayCount:
         return self.worked + self.vacation + self.incapacity
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class OvertimeLine:
     """Hours of one type on one date, priced with that date's rules."""
 
@@ -232,7 +237,7 @@ class OvertimeLine:
     amount: Decimal
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class WithholdingDetail:
     """Retención en la fuente, procedimiento 1 (ET arts. 383, 387, 388), unrounded where exact."""
 
@@ -256,7 +261,7 @@ class WithholdingDetail:
     withholding: Decimal
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class EmployerContributions:
     """Aportes a cargo del empleador, R4."""
 
@@ -269,7 +274,7 @@ class EmployerContributions:
     exonerated: bool
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PilaView:
     """Totals per subsystem as the PILA rounds them (R5)."""
 
@@ -288,7 +293,7 @@ class PilaView:
     employer_pension_payable: Decimal
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Provisions:
     """Monthly provisions for prestaciones sociales (R6)."""
 
@@ -298,7 +303,7 @@ class Provisions:
     vacation: Decimal
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Payslip:
     """The computed payslip: totals, structured details and every explained line."""
 

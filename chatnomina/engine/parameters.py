@@ -1,4 +1,4 @@
-"""Dated legal parameters: every figure with its effective dates and source, looked up "as of" a date."""
+"""Dated legal parameters: every figure with its dates and source, looked up "as of" a date."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from itertools import pairwise
 from typing import Any
@@ -35,7 +35,7 @@ class Ratio:
         return f"{self.numerator}/{self.denominator}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ParamValue:
     """One parameter's value in force on a date, with the law that sets it."""
 
@@ -47,7 +47,12 @@ class ParamValue:
     source: str
 
     def as_dict(self) -> dict[str, Any]:
-        """JSON-friendly view used by payslip traces."""
+        """JSON-friendly view used by payslip traces (a fresh copy of a memoised dict)."""
+        return dict(self._json)
+
+    @cached_property
+    def _json(self) -> dict[str, Any]:
+        # Lookups are memoised, so one ParamValue serves many payslips: render it once.
         return {
             "name": self.name,
             "label": self.label,
@@ -86,7 +91,9 @@ class Parameters:
         holidays_source: str = "",
     ):
         self._definitions = dict(definitions)
-        self._starts = {name: [e.start for e in entries] for name, (_, entries) in definitions.items()}
+        self._starts = {
+            name: [e.start for e in entries] for name, (_, entries) in definitions.items()
+        }
         self._cache: dict[tuple[str, date], ParamValue] = {}
         # Snapshots derived from this table (period and day rules, the holiday calendar).
         self.derived: dict[Any, Any] = {}

@@ -20,16 +20,18 @@ def parse_period(value: Any, field: str = "period") -> Period:
     """``"YYYY-MM"`` → Period."""
     match = _PERIOD.match(value) if isinstance(value, str) else None
     if not match or not 1 <= int(match.group(2)) <= 12:
-        raise InvalidRequest("El período debe tener la forma AAAA-MM (por ejemplo 2026-03).", field=field)
+        raise InvalidRequest(
+            "El período debe tener la forma AAAA-MM (por ejemplo 2026-03).", field=field
+        )
     return Period(int(match.group(1)), int(match.group(2)))
 
 
 def parse_amount(value: Any, field: str, *, allow_negative: bool = False) -> Decimal:
-    """A JSON number or decimal string of pesos → Decimal (never through binary float arithmetic)."""
+    """A JSON number or decimal string of pesos → Decimal (never via binary float arithmetic)."""
     if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
         raise InvalidRequest("El valor debe ser un número o un texto decimal.", field=field)
     try:
-        # str() first: a JSON float such as 1750905.0 keeps its decimal digits, not its binary value.
+        # str() first: a JSON float such as 1750905.0 keeps its decimal digits, not binary noise.
         amount = Decimal(value.strip() if isinstance(value, str) else str(value))
     except InvalidOperation:
         raise InvalidRequest(f"«{value}» no es un número válido.", field=field) from None
@@ -92,5 +94,7 @@ def parse_time(value: Any, field: str, *, allow_24: bool = False) -> time | None
 def parse_choice(value: Any, field: str, choices: tuple[str, ...]) -> str:
     """One of a fixed set of strings."""
     if not isinstance(value, str) or value not in choices:
-        raise InvalidRequest(f"Valor no reconocido «{value}»; use uno de: {', '.join(choices)}.", field=field)
+        raise InvalidRequest(
+            f"Valor no reconocido «{value}»; use uno de: {', '.join(choices)}.", field=field
+        )
     return value

@@ -1,4 +1,4 @@
-"""Parameter snapshots: everything a period (or a day of hours) needs, looked up and derived once."""
+"""Parameter snapshots: what a period (or a day of hours) needs, looked up and derived once."""
 
 from __future__ import annotations
 
@@ -8,12 +8,13 @@ from decimal import Decimal
 
 from chatnomina.engine.calendar import HolidayCalendar
 from chatnomina.engine.parameters import Parameters, ParamValue
+from chatnomina.engine.trace import format_number
 
 _TWELVE = Decimal(12)
 
 
 class PeriodRules:
-    """Parameters in force on a period's first day, with the thresholds derived from them in pesos."""
+    """Parameters in force on a period's first day, with thresholds derived from them in pesos."""
 
     def __init__(self, params: Parameters, on: date):
         get = params.get
@@ -73,6 +74,11 @@ class PeriodRules:
         self.voluntary_cap_month = self.voluntary_cap.value * uvt / _TWELVE
         self.exempt_cap_month = self.exempt_cap.value * uvt / _TWELVE
         self.benefits_cap_month = self.benefits_cap.value * uvt / _TWELVE
+        self.withholding_rounding_words = (
+            f"redondeado al múltiplo de {format_number(self.withholding_rounding.value)} "
+            "más cercano "
+            "(convención R7, sin norma verificada)"
+        )
         self.health_total_rate = self.health_employee.value + self.health_employer.value
         self.pension_total_rate = self.pension_employee.value + self.pension_employer.value
         # Brackets converted to pesos once, searched from the top.
@@ -85,14 +91,15 @@ class PeriodRules:
             for row in reversed(self.withholding_table.value)
         )
 
-
     def arl_rate(self, risk_class: str) -> ParamValue:
         """The ARL rate of one risk class, as a parameter of its own for traces."""
         found = self._arl_by_class.get(risk_class)
         if found is None:
             table = self.arl
             found = self._arl_by_class[risk_class] = replace(
-                table, name=f"arl_rates.{risk_class}", label=f"{table.label}: clase {risk_class}",
+                table,
+                name=f"arl_rates.{risk_class}",
+                label=f"{table.label}: clase {risk_class}",
                 value=table.value[risk_class],
             )
         return found
@@ -127,7 +134,9 @@ class DayRules:
         "weekly_hours",
     )
 
-    def __init__(self, params: Parameters, calendar: HolidayCalendar, day: date, step_day: int | None):
+    def __init__(
+        self, params: Parameters, calendar: HolidayCalendar, day: date, step_day: int | None
+    ):
         get = params.get
         self.day = day
         self.night_window = get("night_window", day)
@@ -176,4 +185,3 @@ def holiday_calendar(params: Parameters) -> HolidayCalendar:
 def _minutes(hhmm: str) -> int:
     hours, minutes = hhmm.split(":")
     return int(hours) * 60 + int(minutes)
-

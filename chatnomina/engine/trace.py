@@ -1,4 +1,4 @@
-"""How a payslip line was computed: inputs, parameters and a Spanish formula, formatted only on demand."""
+"""How a payslip line was computed: inputs, parameters, a Spanish formula rendered on demand."""
 
 from __future__ import annotations
 
@@ -32,7 +32,9 @@ class Trace:
 
     def text(self) -> str:
         """The formula in words with the inputs written the Colombian way (1.750.905, 4 %)."""
-        return self.formula.format(**{name: _render(value, fmt) for name, value, fmt in self.inputs})
+        return self.formula.format(
+            **{name: _render(value, fmt) for name, value, fmt in self.inputs}
+        )
 
     def as_dict(self) -> dict[str, Any]:
         """JSON view: rendered formula, raw inputs and the parameters with date and source."""
@@ -48,6 +50,9 @@ class Trace:
 
 def format_number(value: Decimal | int, places: int | None = None) -> str:
     """``1234567.5`` → ``1.234.567,5`` (dot thousands, comma decimals); trailing zeros dropped."""
+    if isinstance(value, int) or value == value.to_integral_value():
+        # Whole pesos are the common case: skip the decimal-part handling.
+        return f"{int(value):,}".replace(",", ".")
     number = Decimal(value)
     if places is not None:
         number = round(number, places)

@@ -7,16 +7,17 @@ from decimal import Decimal
 from chatnomina.engine.models import Contract, PayslipLine, WithholdingDetail
 from chatnomina.engine.rounding import ZERO, to_four_places, to_multiple, to_peso
 from chatnomina.engine.rules import PeriodRules
-from chatnomina.engine.trace import MONEY, NUMBER, PERCENT, TEXT, Trace, format_number
+from chatnomina.engine.trace import MONEY, NUMBER, PERCENT, TEXT, Trace
 
 _FORMULA = (
-    "Ingresos laborales del mes {bruto} − ingresos no constitutivos de renta (salud, pensión y FSP) "
-    "{incrngo} = {subtotal}. Deducciones: dependientes {dependientes}, medicina prepagada {prepagada}, "
-    "intereses de vivienda {vivienda}; rentas exentas: aportes voluntarios {voluntarios}, 25 % {exenta25} "
-    "(tope {tope_exenta} = 790 UVT / 12). Total {beneficios}, limitado al menor entre 40 % del subtotal "
-    "{tope40} y 1.340 UVT / 12 {tope_uvt} → {permitidos}. Base gravable {base} = {base_uvt} UVT; "
-    "tabla del art. 383 desde {desde_uvt} UVT: ({base_uvt} − {desde_uvt}) × {tasa} + {fijo_uvt} = "
-    "{impuesto_uvt} UVT × UVT {uvt} = {impuesto}; {redondeo} = {valor}"
+    "Ingresos laborales del mes {bruto} − ingresos no constitutivos de renta (salud, pensión y "
+    "FSP) {incrngo} = {subtotal}. Deducciones: dependientes {dependientes}, medicina prepagada "
+    "{prepagada}, intereses de vivienda {vivienda}; rentas exentas: aportes voluntarios "
+    "{voluntarios}, {tasa_exenta} {exenta25} (tope {tope_exenta} = {tope_exenta_uvt} UVT / 12). "
+    "Total {beneficios}, limitado al menor entre {tasa_tope} del subtotal {tope40} y "
+    "{tope_global_uvt} UVT / 12 {tope_uvt} → {permitidos}. Base gravable {base} = {base_uvt} UVT; "
+    "tabla del art. 383 desde {desde_uvt} UVT: ({base_uvt} − {desde_uvt}) × {tasa} + {fijo_uvt} "
+    "= {impuesto_uvt} UVT × UVT {uvt} = {impuesto}; {redondeo} = {valor}"
 )
 
 
@@ -27,7 +28,7 @@ def compute_withholding(
     rules: PeriodRules,
     round_to_thousand: bool,
 ) -> tuple[WithholdingDetail, PayslipLine]:
-    """Procedimiento 1 on the month's labour payments; caps converted from UVT exactly (annual / 12)."""
+    """Procedimiento 1 on the month's labour payments; UVT caps converted exactly (annual / 12)."""
     uvt = rules.uvt.value
     subtotal = gross - incrngo
     dependents = ZERO
@@ -40,7 +41,11 @@ def compute_withholding(
         voluntary = min(voluntary, gross * rules.voluntary_rate.value, rules.voluntary_cap_month)
     deductions = dependents + prepaid + housing
     exempt_base = subtotal - deductions - voluntary
-    exempt = min(exempt_base * rules.exempt_rate.value, rules.exempt_cap_month) if exempt_base > 0 else ZERO
+    exempt = (
+        min(exempt_base * rules.exempt_rate.value, rules.exempt_cap_month)
+        if exempt_base > 0
+        else ZERO
+    )
     benefits = deductions + voluntary + exempt
     cap_40 = subtotal * rules.benefits_rate.value
     allowed = min(benefits, cap_40, rules.benefits_cap_month)
@@ -78,24 +83,55 @@ def compute_withholding(
         tax_peso=tax_peso,
         withholding=withholding,
     )
-    rounding = (f"redondeado al múltiplo de {format_number(step)} más cercano (convención R7, sin norma verificada)"
-                if round_to_thousand else "redondeado al peso")
+    rounding = rules.withholding_rounding_words if round_to_thousand else "redondeado al peso"
     trace = Trace(
         _FORMULA,
-        (("bruto", gross, MONEY), ("incrngo", incrngo, MONEY), ("subtotal", subtotal, MONEY),
-         ("dependientes", dependents, MONEY), ("prepagada", prepaid, MONEY),
-         ("vivienda", housing, MONEY), ("voluntarios", voluntary, MONEY), ("exenta25", exempt, MONEY),
-         ("tope_exenta", rules.exempt_cap_month, MONEY), ("beneficios", benefits, MONEY),
-         ("tope40", cap_40, MONEY), ("tope_uvt", rules.benefits_cap_month, MONEY),
-         ("permitidos", allowed, MONEY), ("base", base, MONEY), ("base_uvt", detail.base_uvt, NUMBER),
-         ("desde_uvt", row["from_uvt"], NUMBER), ("tasa", rate, PERCENT),
-         ("fijo_uvt", row["base_tax_uvt"], NUMBER), ("impuesto_uvt", detail.tax_uvt, NUMBER),
-         ("uvt", uvt, MONEY), ("impuesto", tax, MONEY), ("redondeo", rounding, TEXT),
-         ("valor", withholding, MONEY)),
-        (rules.uvt, rules.withholding_table, rules.dependents_rate, rules.dependents_cap,
-         rules.prepaid_cap, rules.housing_cap, rules.voluntary_rate, rules.voluntary_cap,
-         rules.exempt_rate, rules.exempt_cap, rules.benefits_rate, rules.benefits_cap,
-         rules.withholding_rounding),
+        (
+            ("bruto", gross, MONEY),
+            ("incrngo", incrngo, MONEY),
+            ("subtotal", subtotal, MONEY),
+            ("dependientes", dependents, MONEY),
+            ("prepagada", prepaid, MONEY),
+            ("vivienda", housing, MONEY),
+            ("voluntarios", voluntary, MONEY),
+            ("tasa_exenta", rules.exempt_rate.value, PERCENT),
+            ("exenta25", exempt, MONEY),
+            ("tope_exenta", rules.exempt_cap_month, MONEY),
+            ("tope_exenta_uvt", rules.exempt_cap.value, NUMBER),
+            ("beneficios", benefits, MONEY),
+            ("tasa_tope", rules.benefits_rate.value, PERCENT),
+            ("tope40", cap_40, MONEY),
+            ("tope_global_uvt", rules.benefits_cap.value, NUMBER),
+            ("tope_uvt", rules.benefits_cap_month, MONEY),
+            ("permitidos", allowed, MONEY),
+            ("base", base, MONEY),
+            ("base_uvt", detail.base_uvt, NUMBER),
+            ("desde_uvt", row["from_uvt"], NUMBER),
+            ("tasa", rate, PERCENT),
+            ("fijo_uvt", row["base_tax_uvt"], NUMBER),
+            ("impuesto_uvt", detail.tax_uvt, NUMBER),
+            ("uvt", uvt, MONEY),
+            ("impuesto", tax, MONEY),
+            ("redondeo", rounding, TEXT),
+            ("valor", withholding, MONEY),
+        ),
+        (
+            rules.uvt,
+            rules.withholding_table,
+            rules.dependents_rate,
+            rules.dependents_cap,
+            rules.prepaid_cap,
+            rules.housing_cap,
+            rules.voluntary_rate,
+            rules.voluntary_cap,
+            rules.exempt_rate,
+            rules.exempt_cap,
+            rules.benefits_rate,
+            rules.benefits_cap,
+            rules.withholding_rounding,
+        ),
     )
-    line = PayslipLine("RETENCION_FUENTE", "Retención en la fuente", "deduccion", withholding, trace)
+    line = PayslipLine(
+        "RETENCION_FUENTE", "Retención en la fuente", "deduccion", withholding, trace
+    )
     return detail, line

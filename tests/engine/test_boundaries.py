@@ -129,8 +129,11 @@ def test_exoneration_needs_the_employer_flag() -> None:
 def test_exoneration_measure_total_earned_counts_non_salary_payments() -> None:
     bonus = {"kind": "non_salary_bonus", "amount": 2_000_000}
     salary_items = payslip(base_monthly_salary=16_000_000, novelties=[bonus])
-    total = payslip(base_monthly_salary=16_000_000, novelties=[bonus],
-                    employer_settings={"exoneration_measure": "total_earned"})
+    total = payslip(
+        base_monthly_salary=16_000_000,
+        novelties=[bonus],
+        employer_settings={"exoneration_measure": "total_earned"},
+    )
     assert salary_items["employer_contributions"]["exonerated_applied"] is True
     assert total["employer_contributions"]["exonerated_applied"] is False
 
@@ -138,7 +141,9 @@ def test_exoneration_measure_total_earned_counts_non_salary_payments() -> None:
 def test_pila_totals_round_up_to_100_and_employer_bears_the_difference() -> None:
     result = payslip(base_monthly_salary=SMMLV_2026)
     pila = result["pila_view"]
-    assert pila["salud_total"] == 70_100 and pila["pension_total"] == 280_200 and pila["arl"] == 9_200
+    assert (
+        pila["salud_total"] == 70_100 and pila["pension_total"] == 280_200 and pila["arl"] == 9_200
+    )
     assert pila["employer_salud_payable"] == 70_100 - result["deducciones"]["salud"]
     assert pila["employer_pension_payable"] == 280_200 - result["deducciones"]["pension"]
 
@@ -162,8 +167,13 @@ def test_withholding_starts_above_95_uvt() -> None:
 
 
 def test_1340_uvt_cap_binds_for_large_benefits() -> None:
-    result = payslip(base_monthly_salary=40_000_000, dependents=True, prepaid_medicine_monthly=1_000_000,
-                     housing_interest_monthly=6_000_000, voluntary_pension_monthly=5_000_000)
+    result = payslip(
+        base_monthly_salary=40_000_000,
+        dependents=True,
+        prepaid_medicine_monthly=1_000_000,
+        housing_interest_monthly=6_000_000,
+        voluntary_pension_monthly=5_000_000,
+    )
     detail = result["retencion_detail"]
     assert detail["cap_40pct"] > detail["cap_1340uvt_month"] == 5_848_430
     assert detail["beneficios_allowed"] == 5_848_430

@@ -37,7 +37,10 @@ def field_of(payload: dict[str, Any]) -> str | None:
         ({"base_monthly_salary": "abc"}, "inputs.base_monthly_salary"),
         ({"base_monthly_salary": True}, "inputs.base_monthly_salary"),
         ({"base_monthly_salary": "NaN"}, "inputs.base_monthly_salary"),
-        ({"base_monthly_salary": 22_761_764, "salary_type": "integral"}, "inputs.base_monthly_salary"),
+        (
+            {"base_monthly_salary": 22_761_764, "salary_type": "integral"},
+            "inputs.base_monthly_salary",
+        ),
         ({"salary_type": "mixed"}, "inputs.salary_type"),
         ({"arl_class": "VI"}, "inputs.arl_class"),
         ({"arl_class": 3}, "inputs.arl_class"),
@@ -53,14 +56,19 @@ def field_of(payload: dict[str, Any]) -> str | None:
         ({"hire_date": "16/03/2026"}, "inputs.hire_date"),
         ({"hire_date": "2026-03-16", "days_worked": 20}, "inputs.days_worked"),
         ({"overtime": "many"}, "inputs.overtime"),
-        ({"overtime": [GOOD_SPAN, GOOD_SPAN, {**GOOD_SPAN, "start": "19:00", "end": "17:00"}]},
-         "inputs.overtime[2].end"),
+        (
+            {"overtime": [GOOD_SPAN, GOOD_SPAN, {**GOOD_SPAN, "start": "19:00", "end": "17:00"}]},
+            "inputs.overtime[2].end",
+        ),
         ({"overtime": [{**GOOD_SPAN, "kind": "weekend"}]}, "inputs.overtime[0].kind"),
         ({"overtime": [{**GOOD_SPAN, "date": "2026-13-01"}]}, "inputs.overtime[0].date"),
         ({"overtime": [{**GOOD_SPAN, "start": "25:00"}]}, "inputs.overtime[0].start"),
         ({"overtime": [{**GOOD_SPAN, "end": "7pm"}]}, "inputs.overtime[0].end"),
         ({"overtime": [{**GOOD_SPAN, "start": "17:00", "end": "17:00"}]}, "inputs.overtime[0].end"),
-        ({"overtime": [{k: v for k, v in GOOD_SPAN.items() if k != "end"}]}, "inputs.overtime[0].end"),
+        (
+            {"overtime": [{k: v for k, v in GOOD_SPAN.items() if k != "end"}]},
+            "inputs.overtime[0].end",
+        ),
         ({"overtime": [{**GOOD_SPAN, "end_date": "2026-03-13"}]}, "inputs.overtime[0].end_date"),
         ({"overtime": [{**GOOD_SPAN, "date": "2019-01-10"}]}, "inputs.overtime[0].date"),
         ({"novelties": [{"kind": "bonus", "amount": 1}]}, "inputs.novelties[0].kind"),
@@ -68,8 +76,14 @@ def field_of(payload: dict[str, Any]) -> str | None:
         ({"novelties": [{"kind": "vacation", "days": 0}]}, "inputs.novelties[0].days"),
         ({"days_worked": 25, "novelties": [{"kind": "vacation", "days": 10}]}, "inputs.novelties"),
         ({"rest_weekday": 9}, "inputs.rest_weekday"),
-        ({"employer_settings": {"rest_day_pay": "double"}}, "inputs.employer_settings.rest_day_pay"),
-        ({"employer_settings": {"ley_2101_step_day": 40}}, "inputs.employer_settings.ley_2101_step_day"),
+        (
+            {"employer_settings": {"rest_day_pay": "double"}},
+            "inputs.employer_settings.rest_day_pay",
+        ),
+        (
+            {"employer_settings": {"ley_2101_step_day": 40}},
+            "inputs.employer_settings.ley_2101_step_day",
+        ),
     ],
 )
 def test_bad_input_names_its_field(fields: dict[str, Any], field: str) -> None:
@@ -120,6 +134,11 @@ def test_typed_api_names_typed_fields() -> None:
         compute_payslip(EngineInput(period, Contract(Decimal(2_000_000)), (bad_kind,)))
     assert caught.value.field == "novelties[0].kind"
     with pytest.raises(InvalidRequest) as caught:
-        compute_payslip(EngineInput(period, Contract(Decimal(2_000_000)),
-                                    (Novelty.money(NoveltyKind.LIBRANZA, Decimal(-5)),)))
+        compute_payslip(
+            EngineInput(
+                period,
+                Contract(Decimal(2_000_000)),
+                (Novelty.money(NoveltyKind.LIBRANZA, Decimal(-5)),),
+            )
+        )
     assert caught.value.field == "novelties[0].amount"

@@ -27,8 +27,12 @@ def test_golden_case_matches_every_number(case: dict[str, Any]) -> None:
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
 def test_flat_input_with_string_amounts_gives_the_same_payslip(case: dict[str, Any]) -> None:
     flat = {"period": case["period"], **copy.deepcopy(case["inputs"])}
-    for name in ("base_monthly_salary", "prepaid_medicine_monthly", "housing_interest_monthly",
-                 "voluntary_pension_monthly"):
+    for name in (
+        "base_monthly_salary",
+        "prepaid_medicine_monthly",
+        "housing_interest_monthly",
+        "voluntary_pension_monthly",
+    ):
         flat[name] = f"{flat[name]}.00"
     result = compute_golden(flat)
     result.pop("lines")
@@ -46,15 +50,30 @@ def test_every_line_is_explained_with_dated_parameters(case: dict[str, Any]) -> 
         for param in trace["parameters"]:
             assert param["source"] and param["effective_from"]
     codes = {line["code"] for line in lines}
-    assert {"SALARIO", "AUXILIO_TRANSPORTE", "IBC", "SALUD", "PENSION", "FSP", "RETENCION_FUENTE",
-            "ARL", "CAJA", "PROVISION_PRIMA", "PROVISION_VACACIONES"} <= codes
+    assert {
+        "SALARIO",
+        "AUXILIO_TRANSPORTE",
+        "IBC",
+        "SALUD",
+        "PENSION",
+        "FSP",
+        "RETENCION_FUENTE",
+        "ARL",
+        "CAJA",
+        "PROVISION_PRIMA",
+        "PROVISION_VACACIONES",
+    } <= codes
 
 
 def test_lines_agree_with_the_totals() -> None:
     case = next(c for c in CASES if c["id"] == "CO-2026-06-OT-BEFORE")
     result = compute_golden(case)
-    earned = sum(Decimal(line["amount"]) for line in result["lines"] if line["category"] == "devengo")
-    deducted = sum(Decimal(line["amount"]) for line in result["lines"] if line["category"] == "deduccion")
+    earned = sum(
+        Decimal(line["amount"]) for line in result["lines"] if line["category"] == "devengo"
+    )
+    deducted = sum(
+        Decimal(line["amount"]) for line in result["lines"] if line["category"] == "deduccion"
+    )
     assert earned == result["devengos"]["total_devengado"]
     assert deducted == result["deducciones"]["total"]
     assert earned - deducted == result["neto_a_pagar"]

@@ -98,7 +98,12 @@ def test_next_years_smmlv_is_a_data_change() -> None:
     data = copy.deepcopy(raw_data())
     for name, value in (("smmlv", "1900000"), ("transport_allowance", "270000"), ("uvt", "55000")):
         data["parameters"][name]["values"].append(
-            {"from": "2027-01-01", "until": "2027-12-31", "value": value, "source": "Decreto de prueba"}
+            {
+                "from": "2027-01-01",
+                "until": "2027-12-31",
+                "value": value,
+                "source": "Decreto de prueba",
+            }
         )
     params = Parameters.from_mapping(data)
     result = compute_golden(golden_input("2027-02", base_monthly_salary=1_900_000), params)
@@ -130,7 +135,9 @@ def test_holidays_come_from_the_package() -> None:
 
 def test_holiday_overrides_add_and_remove_dates() -> None:
     data = copy.deepcopy(raw_data())
-    data["holidays"]["add"] = [{"date": "2026-03-19", "name": "Festivo de prueba", "source": "Ley X"}]
+    data["holidays"]["add"] = [
+        {"date": "2026-03-19", "name": "Festivo de prueba", "source": "Ley X"}
+    ]
     data["holidays"]["remove"] = [{"date": "2026-07-13", "source": "Sentencia de prueba"}]
     calendar = holiday_calendar(Parameters.from_mapping(data))
     assert calendar.holiday_name(date(2026, 3, 19)) == "Festivo de prueba"

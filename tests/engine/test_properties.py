@@ -22,11 +22,15 @@ def payloads(draw: st.DrawFn) -> dict[str, Any]:
     month = draw(st.integers(1, 12))
     integral = draw(st.booleans()) and draw(st.booleans())
     smmlv = SMMLV[year]
-    salary = draw(st.integers(13 * smmlv, 90_000_000) if integral else st.integers(500_000, 60_000_000))
+    salary = draw(
+        st.integers(13 * smmlv, 90_000_000) if integral else st.integers(500_000, 60_000_000)
+    )
     days_worked = draw(st.integers(0, 30))
     free = 30 - days_worked
     novelties: list[dict[str, Any]] = []
-    for kind in draw(st.lists(st.sampled_from(["vacation", "incapacity", "unpaid_leave"]), max_size=2)):
+    for kind in draw(
+        st.lists(st.sampled_from(["vacation", "incapacity", "unpaid_leave"]), max_size=2)
+    ):
         if free == 0:
             break
         days = draw(st.integers(1, free))
@@ -35,20 +39,35 @@ def payloads(draw: st.DrawFn) -> dict[str, Any]:
         if kind == "incapacity":
             novelty["first_day"] = draw(st.integers(1, 200))
         novelties.append(novelty)
-    for kind in draw(st.lists(st.sampled_from(["salary_bonus", "commission", "non_salary_bonus",
-                                               "libranza", "cooperative", "other_deduction"]), max_size=3)):
+    for kind in draw(
+        st.lists(
+            st.sampled_from(
+                [
+                    "salary_bonus",
+                    "commission",
+                    "non_salary_bonus",
+                    "libranza",
+                    "cooperative",
+                    "other_deduction",
+                ]
+            ),
+            max_size=3,
+        )
+    ):
         novelties.append({"kind": kind, "amount": draw(st.integers(0, 3_000_000))})
     overtime = []
     for _ in range(draw(st.integers(0, 4))):
         start = draw(st.integers(0, 24 * 60 - 1))
         length = draw(st.integers(1, 12 * 60))
         end = (start + length) % (24 * 60)
-        overtime.append({
-            "date": f"{year}-{month:02d}-{draw(st.integers(1, 28)):02d}",
-            "start": f"{start // 60:02d}:{start % 60:02d}",
-            "end": f"{end // 60:02d}:{end % 60:02d}",
-            "kind": draw(st.sampled_from(["extra", "ordinary_night", "ordinary_rest_day"])),
-        })
+        overtime.append(
+            {
+                "date": f"{year}-{month:02d}-{draw(st.integers(1, 28)):02d}",
+                "start": f"{start // 60:02d}:{start % 60:02d}",
+                "end": f"{end // 60:02d}:{end % 60:02d}",
+                "kind": draw(st.sampled_from(["extra", "ordinary_night", "ordinary_rest_day"])),
+            }
+        )
     return {
         "period": f"{year}-{month:02d}",
         "base_monthly_salary": salary if draw(st.booleans()) else f"{salary}.00",
@@ -74,8 +93,11 @@ def payloads(draw: st.DrawFn) -> dict[str, Any]:
 def money_values(result: dict[str, Any]) -> list[Any]:
     values = [result["ibc"], result["neto_a_pagar"]]
     for section in ("devengos", "deducciones", "employer_contributions", "pila_view", "provisions"):
-        values += [v for k, v in result[section].items()
-                   if k not in ("overtime_lines", "fsp_rate", "exonerated_applied", "fsp_note", "days")]
+        values += [
+            v
+            for k, v in result[section].items()
+            if k not in ("overtime_lines", "fsp_rate", "exonerated_applied", "fsp_note", "days")
+        ]
     values += [v for k, v in result["retencion_detail"].items() if not k.endswith("_uvt")]
     values += [line["amount"] for line in result["devengos"]["overtime_lines"]]
     return values
@@ -85,7 +107,10 @@ def money_values(result: dict[str, Any]) -> list[Any]:
 @given(payloads())
 def test_net_pay_is_earnings_minus_deductions(payload: dict[str, Any]) -> None:
     result = compute_golden(payload)
-    assert result["neto_a_pagar"] == result["devengos"]["total_devengado"] - result["deducciones"]["total"]
+    assert (
+        result["neto_a_pagar"]
+        == result["devengos"]["total_devengado"] - result["deducciones"]["total"]
+    )
     lines = result["lines"]
     earned = sum(Decimal(l["amount"]) for l in lines if l["category"] == "devengo")
     deducted = sum(Decimal(l["amount"]) for l in lines if l["category"] == "deduccion")
@@ -116,7 +141,15 @@ def test_amounts_are_whole_pesos_and_pila_rounds_to_hundreds(payload: dict[str, 
         assert pila[key] % 100 == 0
     assert result["deducciones"]["retencion_fuente"] % 1000 == 0
     assert pila["employer_salud_payable"] >= 0 and pila["employer_pension_payable"] >= 0
-    assert result["deducciones"]["fsp_rate"] in {"0", "0.01", "0.012", "0.014", "0.016", "0.018", "0.02"}
+    assert result["deducciones"]["fsp_rate"] in {
+        "0",
+        "0.01",
+        "0.012",
+        "0.014",
+        "0.016",
+        "0.018",
+        "0.02",
+    }
 
 
 @SETTINGS
