@@ -53,6 +53,7 @@ _WEEKDAYS = {name: i for i, name in enumerate(WEEKDAY_NAMES)} | {
 }
 _TYPED_FIELD = re.compile(r"^novelties\[(\d+)\](.*)$")
 _CENT = Decimal("0.01")
+_MONTH_DAYS = 30  # §9: days of the 30-day commercial month (R8)
 _NOTE_NONE = "no FSP"
 _NOTE_FSP = (
     "FSP is employee-borne; PILA value rounded up to 100; employee deduction shown at R3 precision"
@@ -93,8 +94,27 @@ def parse_golden(payload: Mapping[str, Any]) -> tuple[EngineInput, list[str]]:
     inputs = payload.get("inputs", payload)
     if not isinstance(inputs, Mapping):
         raise InvalidRequest("«inputs» debe ser un objeto JSON.", field="inputs")
+    contract = _contract(inputs)
+    novelties, origins = _novelties(inputs)
+    days_in_period = None
+    if _given(inputs, "days_worked"):
+        worked = parse_int(inputs["days_worked"], _P + "days_worked", 0, _MONTH_DAYS)
+        absent = sum(n.days for n in novelties if n.kind in ABSENCE_KINDS)
+        days_in_period = worked + absent
+        if days_in_period > _MONTH_DAYS:
+            raise InvalidRequest(
+                f"Los días trabajados ({worked}) más las ausencias ({absent}) superan "
+                f"los {_MONTH_DAYS} días del mes.",
+                field=_P + "novelties",
+            )
+    engine_input = EngineInput(
+        period, contract, tuple(novelties), _employer(inputs), days_in_period
+    )
+    return engine_input, origins
 
-    if "base_monthly_salary" not in inputs:
+
+def _contract(inputs: Mapping[str, Any]) -> Contract:
+    if not _given(inputs, "base_monthly_salary"):
         raise InvalidRequest("Falta el salario mensual.", field=_P + "base_monthly_salary")
     salary = parse_amount(
         inputs["base_monthly_salary"], _P + "base_monthly_salary", allow_negative=True
@@ -104,67 +124,53 @@ def parse_golden(payload: Mapping[str, Any]) -> tuple[EngineInput, list[str]]:
             "El salario mensual debe ser mayor que cero.", field=_P + "base_monthly_salary"
         )
     salary_type = parse_choice(
-        inputs.get("salary_type", "ordinary"),
+        _value(inputs, "salary_type", "ordinary"),
         _P + "salary_type",
         tuple(t.value for t in SalaryType),
     )
-    arl_class = inputs.get("arl_class", "I")
+    arl_class = _value(inputs, "arl_class", "I")
     if not isinstance(arl_class, str):
         raise InvalidRequest(
             "La clase de riesgo ARL es un texto: I, II, III, IV o V.", field=_P + "arl_class"
         )
-    contract = Contract(
+    return Contract(
         base_monthly_salary=salary,
         salary_type=SalaryType(salary_type),
         arl_class=arl_class.strip().upper(),
         hire_date=_optional(inputs, "hire_date", parse_date),
         termination_date=_optional(inputs, "termination_date", parse_date),
-        rest_weekday=_rest_weekday(inputs.get("rest_weekday", 6)),
+        rest_weekday=_rest_weekday(_value(inputs, "rest_weekday", 6)),
         agreed_weekly_hours=_optional(
             inputs, "agreed_weekly_hours", lambda v, f: parse_int(v, f, 1, 48)
         ),
         transport_allowance=parse_bool(
-            inputs.get("transport_allowance", True), _P + "transport_allowance"
+            _value(inputs, "transport_allowance", True), _P + "transport_allowance"
         ),
-        dependents=parse_bool(inputs.get("dependents", False), _P + "dependents"),
+        dependents=parse_bool(_value(inputs, "dependents", False), _P + "dependents"),
         prepaid_medicine_monthly=_money(inputs, "prepaid_medicine_monthly"),
         housing_interest_monthly=_money(inputs, "housing_interest_monthly"),
         voluntary_pension_monthly=_money(inputs, "voluntary_pension_monthly"),
     )
 
+
+def _novelties(inputs: Mapping[str, Any]) -> tuple[list[Novelty], list[str]]:
     novelties: list[Novelty] = []
     origins: list[str] = []
-    overtime = inputs.get("overtime", [])
+    overtime = _value(inputs, "overtime", [])
     if not isinstance(overtime, list):
         raise InvalidRequest("«overtime» debe ser una lista de franjas.", field=_P + "overtime")
     for index, item in enumerate(overtime):
         field = f"{_P}overtime[{index}]"
         novelties.append(_overtime(item, field))
         origins.append(field)
-    extra = inputs.get("novelties", [])
+    extra = _value(inputs, "novelties", [])
     if not isinstance(extra, list):
         raise InvalidRequest("«novelties» debe ser una lista de novedades.", field=_P + "novelties")
-    absence_days = 0
     for index, item in enumerate(extra):
         field = f"{_P}novelties[{index}]"
-        novelty = _novelty(item, field)
-        if novelty.kind in ABSENCE_KINDS:
-            absence_days += novelty.days
-        novelties.append(novelty)
+        novelties.append(_novelty(item, field))
         origins.append(field)
-
-    days_in_period = None
-    if "days_worked" in inputs:
-        worked = parse_int(inputs["days_worked"], _P + "days_worked", 0, 30)
-        days_in_period = worked + absence_days
-        if days_in_period > 30:
-            raise InvalidRequest(
-                f"Los días trabajados ({worked}) más las ausencias ({absence_days}) superan "
-                "los 30 días del mes.",
-                field=_P + "novelties",
-            )
-    employer = _employer(inputs)
-    return EngineInput(period, contract, tuple(novelties), employer, days_in_period), origins
+    return novelties, origins
 
 
 def golden_payslip(payslip: Payslip) -> dict[str, Any]:
@@ -302,13 +308,23 @@ def _golden_field(field: str | None, origins: list[str]) -> str | None:
     return field
 
 
+def _given(inputs: Mapping[str, Any], name: str) -> bool:
+    return inputs.get(name) is not None
+
+
+def _value(inputs: Mapping[str, Any], name: str, default: Any) -> Any:
+    """The field's value; absent and JSON null both mean the default."""
+    value = inputs.get(name)
+    return default if value is None else value
+
+
 def _optional(inputs: Mapping[str, Any], name: str, parse: Any) -> Any:
     value = inputs.get(name)
     return None if value is None else parse(value, _P + name)
 
 
 def _money(inputs: Mapping[str, Any], name: str) -> Decimal:
-    return parse_amount(inputs.get(name, 0), _P + name)
+    return parse_amount(_value(inputs, name, 0), _P + name)
 
 
 def _rest_weekday(value: Any) -> int:
@@ -366,7 +382,9 @@ def _novelty(item: Any, field: str) -> Novelty:
 
 
 def _employer(inputs: Mapping[str, Any]) -> EmployerSettings:
-    exonerated = parse_bool(inputs.get("employer_exonerated", False), _P + "employer_exonerated")
+    exonerated = parse_bool(
+        _value(inputs, "employer_exonerated", False), _P + "employer_exonerated"
+    )
     raw = inputs.get("employer_settings") or {}
     if not isinstance(raw, Mapping):
         raise InvalidRequest(

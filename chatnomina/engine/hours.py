@@ -19,7 +19,7 @@ from chatnomina.engine.models import (
 from chatnomina.engine.parameters import Parameters
 from chatnomina.engine.rounding import ONE, to_four_places, to_peso
 from chatnomina.engine.rules import DayRules, day_rules
-from chatnomina.engine.trace import MONEY, NUMBER, TEXT, Trace
+from chatnomina.engine.trace import FACTOR, MONEY, NUMBER, TEXT, Trace
 from chatnomina.engine.trace import format_number as _n
 from chatnomina.errors import InvalidRequest, ParameterNotFound
 
@@ -234,7 +234,7 @@ def price_overtime(
                     ("salario", salary, MONEY),
                     ("divisor", f"{divisor} ({divisor_words})", TEXT),
                     ("valor_hora", to_four_places(hourly), NUMBER),
-                    ("factor", factor, NUMBER),
+                    ("factor", factor, FACTOR),
                     ("composicion", words, TEXT),
                     ("valor", amount, MONEY),
                 ),

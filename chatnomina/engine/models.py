@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, time
 from decimal import Decimal
@@ -11,6 +12,9 @@ from typing import Any
 from chatnomina.engine.calendar import SUNDAY, month_bounds
 from chatnomina.engine.rounding import ZERO
 from chatnomina.engine.trace import Trace
+from chatnomina.errors import InvalidRequest
+
+_PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 class SalaryType(StrEnum):
@@ -79,6 +83,16 @@ class Period:
 
     year: int
     month: int
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        """``"YYYY-MM"`` → Period; InvalidRequest (field ``period``) otherwise."""
+        match = _PERIOD.match(text) if isinstance(text, str) else None
+        if not match or not 1 <= int(match.group(2)) <= 12:
+            raise InvalidRequest(
+                "El período debe tener la forma AAAA-MM (por ejemplo 2026-03).", field="period"
+            )
+        return cls(int(match.group(1)), int(match.group(2)))
 
     @property
     def start(self) -> date:

@@ -10,20 +10,13 @@ from typing import Any
 from chatnomina.engine.models import Period
 from chatnomina.errors import InvalidRequest
 
-_PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
-MISSING: Any = object()
 
 
-def parse_period(value: Any, field: str = "period") -> Period:
-    """``"YYYY-MM"`` → Period."""
-    match = _PERIOD.match(value) if isinstance(value, str) else None
-    if not match or not 1 <= int(match.group(2)) <= 12:
-        raise InvalidRequest(
-            "El período debe tener la forma AAAA-MM (por ejemplo 2026-03).", field=field
-        )
-    return Period(int(match.group(1)), int(match.group(2)))
+def parse_period(value: Any) -> Period:
+    """``"YYYY-MM"`` → Period (errors name the field ``period``)."""
+    return Period.parse(value)
 
 
 def parse_amount(value: Any, field: str, *, allow_negative: bool = False) -> Decimal:

@@ -12,7 +12,9 @@ from chatnomina.engine.parameters import ParamValue, Ratio
 MONEY = "$"
 PERCENT = "%"
 NUMBER = "n"
+FACTOR = "x"  # a multiplier, written with at least two decimals as payroll tables do ("1,80")
 TEXT = "t"
+_CENT = Decimal("0.01")
 
 
 class Trace:
@@ -79,6 +81,10 @@ def _render(value: Any, fmt: str) -> str:
         return format_money(value)
     if fmt == PERCENT:
         return format_percent(value)
+    if fmt == FACTOR:
+        exponent = value.normalize().as_tuple().exponent
+        text = str(value.quantize(_CENT)) if exponent > -2 else str(value.normalize())
+        return text.replace(".", ",")
     if fmt == NUMBER and isinstance(value, (Decimal, int)):
         return format_number(value, 4)
     if isinstance(value, date):

@@ -7,7 +7,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import TypeVar
 
-from chatnomina.engine.calendar import commercial_day, commercial_days
+from chatnomina.engine.calendar import commercial_days
 from chatnomina.engine.models import (
     ABSENCE_KINDS,
     DEDUCTION_KINDS,
@@ -205,14 +205,12 @@ def day_count(
             end = min(end, contract.termination_date)
         days = commercial_days(start, end)
     hired = contract.hire_date
-    if hired is not None and inp.days_in_period is not None and hired >= period.start:
-        available = month_days - commercial_day(hired) + 1 if hired <= period.end else 0
-        if days > available:
-            raise InvalidRequest(
-                f"Con ingreso el {hired.isoformat()} el período tiene como máximo "
-                f"{available} días.",
-                field="days_in_period",
-            )
+    if hired is not None and inp.days_in_period is not None and hired > period.end:
+        # Given days are trusted (calendar and commercial counts differ by a day at month ends),
+        # but a contract that starts after the period cannot have days in it.
+        raise InvalidRequest(
+            "La fecha de ingreso es posterior al período.", field="contract.hire_date"
+        )
     vacation = incapacity = unpaid = 0
     for novelty, _ in absences:
         if novelty.kind == NoveltyKind.VACATION:

@@ -54,7 +54,7 @@ def field_of(payload: dict[str, Any]) -> str | None:
         ({"employer_exonerated": 1}, "inputs.employer_exonerated"),
         ({"hire_date": "2026-02-30"}, "inputs.hire_date"),
         ({"hire_date": "16/03/2026"}, "inputs.hire_date"),
-        ({"hire_date": "2026-03-16", "days_worked": 20}, "inputs.days_worked"),
+        ({"hire_date": "2026-04-01", "days_worked": 20}, "inputs.hire_date"),
         ({"overtime": "many"}, "inputs.overtime"),
         (
             {"overtime": [GOOD_SPAN, GOOD_SPAN, {**GOOD_SPAN, "start": "19:00", "end": "17:00"}]},
@@ -142,3 +142,10 @@ def test_typed_api_names_typed_fields() -> None:
             )
         )
     assert caught.value.field == "novelties[0].amount"
+
+
+def test_period_parse_accepts_year_month() -> None:
+    assert Period.parse("2026-03") == Period(2026, 3)
+    with pytest.raises(InvalidRequest) as caught:
+        Period.parse("2026-00")
+    assert caught.value.field == "period"
