@@ -38,11 +38,26 @@ class Trace:
             **{name: _render(value, fmt) for name, value, fmt in self.inputs}
         )
 
-    def as_dict(self) -> dict[str, Any]:
-        """JSON view: rendered formula, raw inputs and the parameters with date and source."""
+    def as_dict(self, rendered: bool = True) -> dict[str, Any]:
+        """JSON view: formula, raw inputs and the parameters with date and source.
+
+        ``rendered=False`` keeps the template and the parameters' names and dates instead, which
+        is cheaper to store for a whole payroll run and renders later with the same inputs.
+        """
+        inputs = {name: _plain(value) for name, value, _ in self.inputs}
+        if not rendered:
+            return {
+                "template": self.formula,
+                "inputs": inputs,
+                "formats": {name: fmt for name, _, fmt in self.inputs},
+                "parameters": [
+                    {"name": p.name, "effective_from": p.effective_from.isoformat()}
+                    for p in self.params
+                ],
+            }
         return {
             "formula": self.text(),
-            "inputs": {name: _plain(value) for name, value, _ in self.inputs},
+            "inputs": inputs,
             "parameters": [p.as_dict() for p in self.params],
         }
 

@@ -77,3 +77,18 @@ def test_lines_agree_with_the_totals() -> None:
     assert earned == result["devengos"]["total_devengado"]
     assert deducted == result["deducciones"]["total"]
     assert earned - deducted == result["neto_a_pagar"]
+
+
+def test_trace_can_be_kept_structured_for_storage() -> None:
+    from chatnomina.engine import compute_payslip, parse_golden
+
+    engine_input, _ = parse_golden(CASES[0])
+    payslip = compute_payslip(engine_input)
+    line = payslip.line("SALUD")
+    assert line is not None
+    stored = line.trace.as_dict(rendered=False)
+    assert stored["template"].format(**{k: str(v) for k, v in stored["inputs"].items()})
+    assert stored["parameters"] == [
+        {"name": "health_rate_employee", "effective_from": "2024-01-01"}
+    ]
+    assert "70.036" in payslip.explain()
