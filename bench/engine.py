@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import random
 import sys
 import time
@@ -20,6 +19,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.common import machine
 from chatnomina.engine import (
     Contract,
     EmployerSettings,
@@ -119,26 +119,6 @@ def measure(func: Any, items: list[Any], seconds: float) -> tuple[int, float, fl
             return count, used, time.perf_counter() - wall
 
 
-def machine() -> dict[str, Any]:
-    """What the figure was measured on."""
-    cpu = platform.processor() or ""
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as handle:
-            for line in handle:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    return {
-        "cpu": cpu,
-        "logical_cpus": os.cpu_count(),
-        "python": platform.python_version(),
-        "implementation": platform.python_implementation(),
-        "platform": platform.platform(),
-    }
-
-
 def main() -> None:
     """Warm the caches, then time typed payslips and the golden JSON format on one core."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -187,7 +167,7 @@ def main() -> None:
                 },
                 "golden_json_per_s": round(golden_calls / golden_cpu, 1),
                 "payslip_plus_json_view_per_s": round(with_json / json_cpu, 1),
-                "machine": machine(),
+                "machine": machine(),  # shared description (bench/common.py)
                 "load_average": os.getloadavg() if hasattr(os, "getloadavg") else None,
                 "date": datetime.now(UTC).isoformat(timespec="seconds"),
             },
