@@ -83,3 +83,17 @@ def test_law_questions_and_data_questions_and_payslip_questions_are_told_apart(m
     day = date(2026, 11, 27)
     got = {text: understand(text, today=day, model=model).intent for text in cases}
     assert got == cases
+
+
+def test_fast_scoring_matches_scikit_learn_exactly():
+    import numpy as np
+
+    from chatnomina.assistant.nlu.classifier import IntentClassifier
+
+    rows = load_training_rows()[::3]
+    classifier = IntentClassifier(rows, keep_reference=True)
+    texts = [r["text"] for r in load_training_rows("heldout.jsonl")[::10]]
+    texts += ["", "a", "¿?", "holaaaa q más", "x", "¿cuánto me pagaron el mes pasao? $3.500.000"]
+    for text in texts:
+        fast = classifier.decision_scores(text)
+        assert np.allclose(fast, classifier.reference_scores(text), atol=1e-5), text

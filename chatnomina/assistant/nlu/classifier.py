@@ -18,6 +18,7 @@ character trigrams that occur in the training data.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -66,8 +67,9 @@ INTENTS: tuple[str, ...] = (
 )
 
 _WORD_NGRAMS = (1, 2)
-_CHAR_NGRAMS = (2, 5)
+_CHAR_NGRAMS = (2, 4)
 _C = 0.5
+_TOL = 1e-3
 _TEMPERATURES = tuple(round(0.05 + 0.01 * i, 2) for i in range(96))
 
 
@@ -118,39 +120,77 @@ def _trigrams(text: str) -> list[str]:
     return [word[i : i + 3] for word in words for i in range(len(word) - 2)]
 
 
-class _Features:
-    """A frozen copy of a fitted vectoriser: term → (column, idf)."""
+_TOKEN = re.compile(r"(?u)\b\w+\b")
+_WORD_CACHE_SIZE = 50_000
 
-    def __init__(self, vectorizer: Any, offset: int) -> None:
-        self.analyzer = vectorizer.build_analyzer()
-        idf = vectorizer.idf_
-        self.terms: dict[str, tuple[int, float]] = {
-            term: (offset + column, float(idf[column]))
-            for term, column in vectorizer.vocabulary_.items()
+
+class _Block:
+    """A frozen copy of one fitted vectoriser: term → column, column → idf.
+
+    Counting reproduces scikit-learn's analysers exactly: word unigrams and bigrams of
+    ``\\b\\w+\\b`` tokens, or ``char_wb`` n-grams of each space-padded word. Character n-grams
+    depend on the word alone, so each word's columns are cached; compound questions
+    re-classify the same words in several fragments.
+    """
+
+    def __init__(self, vectorizer: Any, offset: int, *, chars: tuple[int, int] | None) -> None:
+        self.terms: dict[str, int] = {
+            term: offset + column for term, column in vectorizer.vocabulary_.items()
         }
+        self.offset = offset
+        self.idf = np.asarray(vectorizer.idf_, dtype=np.float64)
+        self.chars = chars
+        self._word_columns = functools.lru_cache(maxsize=_WORD_CACHE_SIZE)(self._columns_of_word)
 
-    def add(self, normalized: str, columns: list[int], weights: list[float]) -> None:
+    def _columns_of_word(self, word: str) -> tuple[int, ...]:
+        assert self.chars is not None
+        low, high = self.chars
+        padded = f" {word} "
+        found = []
+        for n in range(low, high + 1):
+            if len(padded) < n:
+                grams = [padded]
+            else:
+                grams = [padded[i : i + n] for i in range(len(padded) - n + 1)]
+            found.extend(self.terms[g] for g in grams if g in self.terms)
+            if len(padded) <= n:  # scikit-learn counts a short word only once
+                break
+        return tuple(found)
+
+    def counts(self, normalized: str) -> Counter[int]:
+        """Column → term count for ``normalized`` (terms outside the vocabulary dropped)."""
+        counts: Counter[int] = Counter()
+        if self.chars is not None:
+            for word in normalized.split():
+                counts.update(self._word_columns(word))
+            return counts
+        tokens = _TOKEN.findall(normalized)
+        grams = tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:])]
+        counts.update(self.terms[g] for g in grams if g in self.terms)
+        return counts
+
+    def add(self, normalized: str, columns: list[Any], weights: list[Any]) -> None:
         """Append this block's l2-normalised sublinear TF-IDF entries for ``normalized``."""
-        counts = Counter(self.analyzer(normalized))
-        block_columns: list[int] = []
-        block_weights: list[float] = []
-        for term, count in counts.items():
-            entry = self.terms.get(term)
-            if entry is None:
-                continue
-            column, idf = entry
-            block_columns.append(column)
-            block_weights.append((1.0 + math.log(count)) * idf)
-        norm = math.sqrt(sum(w * w for w in block_weights))
-        if norm:
-            columns.extend(block_columns)
-            weights.extend(w / norm for w in block_weights)
+        counts = self.counts(normalized)
+        if not counts:
+            return
+        block_columns = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
+        tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+        block = (1.0 + np.log(tf)) * self.idf[block_columns - self.offset]
+        columns.append(block_columns)
+        weights.append(block / np.sqrt(block @ block))
 
 
 class IntentClassifier:
     """Fit on labelled rows; ``predict`` returns a ``Prediction`` per text."""
 
-    def __init__(self, rows: Iterable[dict[str, str]], *, temperature: float = 1.0) -> None:
+    def __init__(
+        self,
+        rows: Iterable[dict[str, str]],
+        *,
+        temperature: float = 1.0,
+        keep_reference: bool = False,
+    ) -> None:
         # scikit-learn is only needed to fit; importing it here keeps `import` of the package cheap.
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.pipeline import FeatureUnion
@@ -181,11 +221,13 @@ class IntentClassifier:
         union = FeatureUnion([("word", word), ("char", char)])
         matrix = union.fit_transform(texts)
         self.temperature = temperature
-        model = LinearSVC(C=_C, random_state=0)
+        model = LinearSVC(C=_C, tol=_TOL, random_state=0)
         model.fit(matrix, labels)
         self.classes: tuple[str, ...] = tuple(str(c) for c in model.classes_)
-        self._word = _Features(word, 0)
-        self._char = _Features(char, len(word.vocabulary_))
+        self._word = _Block(word, 0, chars=None)
+        self._char = _Block(char, len(word.vocabulary_), chars=_CHAR_NGRAMS)
+        # scikit-learn's own pipeline, kept only when a test compares the fast path with it.
+        self._reference = (union, model) if keep_reference else None
         # (features, classes) so that gathering the rows of a message's columns is contiguous.
         self._coef = np.ascontiguousarray(model.coef_.T, dtype=np.float64)
         self._intercept = model.intercept_.astype(np.float64)
@@ -227,20 +269,33 @@ class IntentClassifier:
     def decision_scores(self, text: str) -> Any:
         """The SVM's raw decision value for each class (in ``classes`` order)."""
         normalized = normalize(text)
-        columns: list[int] = []
-        weights: list[float] = []
+        columns: list[Any] = []
+        weights: list[Any] = []
         self._word.add(normalized, columns, weights)
         self._char.add(normalized, columns, weights)
         scores = self._intercept.copy()
-        if columns:
-            scores += np.asarray(weights) @ self._coef[columns]
+        for block_columns, block_weights in zip(columns, weights):
+            scores += block_weights @ self._coef[block_columns]
         return scores
 
+    def best(self, texts: Sequence[str]) -> list[tuple[str, float]]:
+        """Only the best intent and its probability for each text (cheaper than ``predict``)."""
+        found = []
+        for text in texts:
+            probs = _softmax(self.decision_scores(text) / self.temperature)
+            i = int(np.argmax(probs))
+            found.append((self.classes[i], float(probs[i])))
+        return found
+
+    def reference_scores(self, text: str) -> Any:
+        """Decision values computed by scikit-learn itself (needs ``keep_reference=True``)."""
+        if self._reference is None:
+            raise RuntimeError("built without keep_reference")
+        union, model = self._reference
+        return model.decision_function(union.transform([normalize(text)]))[0]
+
     def _predict_one(self, text: str) -> Prediction:
-        scores = self.decision_scores(text) / self.temperature
-        scores -= scores.max()
-        probs = np.exp(scores)
-        probs /= probs.sum()
+        probs = _softmax(self.decision_scores(text) / self.temperature)
         order = np.argsort(-probs)
         ranking = tuple((self.classes[i], float(probs[i])) for i in order)
         return Prediction(
@@ -249,6 +304,11 @@ class IntentClassifier:
             ranking=ranking,
             familiarity=self.familiarity(text),
         )
+
+
+def _softmax(scores: Any) -> Any:
+    exp = np.exp(scores - scores.max())
+    return exp / exp.sum()
 
 
 def calibrate_temperature(

@@ -178,7 +178,7 @@ class NLUModel:
 
     def classify_many(self, texts: Sequence[str]) -> list[tuple[str, float]]:
         """(intent, confidence) for each text."""
-        return [(p.intent, p.confidence) for p in self.classifier.predict(texts)]
+        return self.classifier.best(texts)
 
 
 def load_model() -> NLUModel:
