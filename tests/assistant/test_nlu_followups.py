@@ -6,7 +6,13 @@ from datetime import date
 
 import pytest
 
-from chatnomina.assistant.nlu import Turn, extract_entities, resolve_followup, understand
+from chatnomina.assistant.nlu import (
+    Turn,
+    carry_context,
+    extract_entities,
+    resolve_followup,
+    understand,
+)
 
 DAY = date(2026, 11, 27)
 
@@ -93,3 +99,45 @@ def test_greetings_are_not_continued(model):
     previous = Turn("saludo", extract_entities("hola", DAY))
     result = understand("¿y en septiembre?", today=DAY, previous=previous, model=model)
     assert not result.is_followup
+
+
+def test_el_mes_siguiente_follows_the_previous_period(model):
+    first = understand("¿cuánto me consignaron en abril?", today=DAY, model=model)
+    result = understand("¿y el mes siguiente?", today=DAY, previous=first.turn, model=model)
+    assert result.is_followup
+    assert result.entities.period.label == "mayo de 2026"
+
+
+def test_a_percentage_replaces_a_previous_amount(model):
+    first = understand("¿cuánto me quedaría si me suben a 5 millones?", today=DAY, model=model)
+    second = understand("¿y con 6 millones?", today=DAY, previous=first.turn, model=model)
+    assert second.is_followup and second.intent == "simulacion"
+    assert [str(a) for a in second.entities.amounts] == ["6000000"]
+    third = understand("¿y con un aumento del 10%?", today=DAY, previous=second.turn, model=model)
+    assert third.intent == "simulacion"
+    assert third.entities.amounts == ()
+    assert [str(p) for p in third.entities.percentages] == ["10"]
+
+
+def test_a_followup_naming_its_own_topic_does_not_inherit_concepts(model):
+    first = understand("¿qué dice la ley sobre las cesantías?", today=DAY, model=model)
+    result = understand("¿y sobre la dotación?", today=DAY, previous=first.turn, model=model)
+    assert result.intent == "normativa"
+    assert result.entities.concepts == ()
+
+
+def test_a_bare_followup_without_context_is_not_confident(model):
+    result = understand("¿y en septiembre?", today=DAY, model=model)
+    assert not result.confident
+    assert result.rule == "followup_without_context"
+
+
+def test_small_talk_does_not_break_the_context(model):
+    first = understand("¿cuánto me consignaron en marzo?", today=DAY, model=model)
+    context = carry_context(None, first)
+    thanks = understand("gracias", today=DAY, previous=context, model=model)
+    context = carry_context(context, thanks)
+    result = understand("¿y en abril?", today=DAY, previous=context, model=model)
+    assert result.is_followup
+    assert result.intent == "historial_pagos"
+    assert result.entities.period.label == "abril de 2026"

@@ -19,6 +19,7 @@ character trigrams that occur in the training data.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import math
 import re
@@ -146,7 +147,7 @@ class _Block:
         assert self.chars is not None
         low, high = self.chars
         padded = f" {word} "
-        found = []
+        found: list[int] = []
         for n in range(low, high + 1):
             if len(padded) < n:
                 grams = [padded]
@@ -165,7 +166,7 @@ class _Block:
                 counts.update(self._word_columns(word))
             return counts
         tokens = _TOKEN.findall(normalized)
-        grams = tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:])]
+        grams = tokens + [f"{a} {b}" for a, b in itertools.pairwise(tokens)]
         counts.update(self.terms[g] for g in grams if g in self.terms)
         return counts
 

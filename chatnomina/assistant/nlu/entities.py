@@ -172,14 +172,16 @@ _PAST = r"(?:pasad[oa]|pasa[oa]|anterior)"
 # phrases only take "pasado" here.
 _PAST_ONLY = r"(?:pasad[oa]|pasa[oa])"
 _NEXT = r"(?:proxim[oa]|siguiente|entrante|que\s+viene)"
+# Likewise "mes siguiente" follows the period mentioned before; "próximo mes" counts from today.
+_NEXT_ONLY = r"(?:proxim[oa]|entrante|que\s+viene)"
 _REL_YEAR = (
     rf"(?P<relyear>este\s+ano|ano\s+actual|presente\s+ano|ano\s+en\s+curso|(?:el\s+)?ano\s+{{past}}|"
-    rf"(?:el\s+)?ano\s+antepasado|(?:el\s+)?{_NEXT}\s+ano|(?:el\s+)?ano\s+{_NEXT})"
+    rf"(?:el\s+)?ano\s+antepasado|(?:el\s+)?{_NEXT}\s+ano|(?:el\s+)?ano\s+{{next}})"
 )
 # Attached to a month ("marzo del año anterior") "anterior" means the year before this one;
 # on its own ("¿y el año anterior?") it shifts the period mentioned before (see _h_shift).
-_REL_YEAR_ALONE = _REL_YEAR.replace("{past}", _PAST_ONLY)
-_REL_YEAR = _REL_YEAR.replace("{past}", _PAST)
+_REL_YEAR_ALONE = _REL_YEAR.replace("{past}", _PAST_ONLY).replace("{next}", _NEXT_ONLY)
+_REL_YEAR = _REL_YEAR.replace("{past}", _PAST).replace("{next}", _NEXT)
 
 _NUMBER_WORDS = {
     "un": 1, "una": 1, "uno": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6,
@@ -589,7 +591,7 @@ _RULES: list[tuple[re.Pattern[str], _Handler]] = [
     ),
     (
         re.compile(
-            rf"\b(?P<rel>(?:la\s+)?quincena\s+(?:{_PAST_ONLY}|{_NEXT})|esta\s+quincena|"
+            rf"\b(?P<rel>(?:la\s+)?quincena\s+(?:{_PAST_ONLY}|{_NEXT_ONLY})|esta\s+quincena|"
             rf"(?:la\s+)?ultima\s+quincena|(?:la\s+)?{_NEXT}\s+quincena|quincena\s+actual)\b"
         ),
         _h_fortnight_rel,
@@ -616,7 +618,7 @@ _RULES: list[tuple[re.Pattern[str], _Handler]] = [
     (re.compile(rf"\b{_MONTH}\b"), _h_month),
     (
         re.compile(
-            rf"\b(?P<rel>(?:el\s+)?mes\s+(?:antepasado|{_PAST_ONLY}|{_NEXT}|actual|en\s+curso|corriente)|"
+            rf"\b(?P<rel>(?:el\s+)?mes\s+(?:antepasado|{_PAST_ONLY}|{_NEXT_ONLY}|actual|en\s+curso|corriente)|"
             rf"(?:el\s+)?{_NEXT}\s+mes|este\s+mes|presente\s+mes|(?:el\s+)?mes\s+(?:que\s+paso))\b"
         ),
         _h_relative_month,
@@ -1200,15 +1202,21 @@ class Entities:
             or self.other_person
         )
 
-    def over(self, previous: Entities) -> Entities:
-        """These entities, filling each empty kind from ``previous`` (a follow-up's context)."""
+    def over(self, previous: Entities, *, concepts: bool = True) -> Entities:
+        """These entities, filling each empty kind from ``previous`` (a follow-up's context).
+
+        An amount and a percentage are alternatives ("¿y con un aumento del 10%?" replaces
+        "5 millones"), so either one stops both from being inherited. ``concepts=False`` keeps
+        the previous concepts out (the follow-up named its own topic in other words).
+        """
+        quantity = bool(self.amounts or self.percentages)
         return replace(
             self,
             periods=self.periods or previous.periods,
-            amounts=self.amounts or previous.amounts,
-            percentages=self.percentages or previous.percentages,
+            amounts=self.amounts if quantity else previous.amounts,
+            percentages=self.percentages if quantity else previous.percentages,
             day_counts=self.day_counts or previous.day_counts,
-            concepts=self.concepts or previous.concepts,
+            concepts=self.concepts or (previous.concepts if concepts else ()),
             other_person=self.other_person or previous.other_person,
         )
 

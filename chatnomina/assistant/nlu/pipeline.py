@@ -31,6 +31,7 @@ __all__ = [
     "Part",
     "Turn",
     "Understanding",
+    "carry_context",
     "default_model",
     "evaluate",
     "load_model",
@@ -87,6 +88,8 @@ _LEADING_CONJUNCTION = re.compile(
     r"y\s+que\s+tal|que\s+tal|lo\s+mismo)\b"
 )
 _FOLLOWUP_CONFIDENCE = 0.75
+#: Confidence given to a bare follow-up ("¿y de pensión?") that has no previous turn to continue.
+_ORPHAN_CONFIDENCE = 0.3
 
 
 @dataclass(frozen=True)
@@ -272,13 +275,17 @@ def resolve_followup(
     """
     model = model or default_model()
     fresh = _fresh(text, today, model)
+    folded = fold(text).strip()
+    leading = bool(_LEADING_CONJUNCTION.match(folded))
     if previous is None or previous.intent not in _CONTINUABLE or fresh.is_compound:
+        if leading and _is_bare(text, fresh.entities) and fresh.rule is None:
+            # "¿y en septiembre?" with nothing to continue: the words carry no intent of their own.
+            return replace(fresh, confidence=min(fresh.confidence, _ORPHAN_CONFIDENCE),
+                           rule="followup_without_context")  # fmt: skip
         return fresh
     anchor = previous.entities.period
     anchored = _entities_for(text, previous.intent, today, anchor=anchor)
-    folded = fold(text).replace("¿", " ").strip()
     bare = _is_bare(text, anchored)
-    leading = bool(_LEADING_CONJUNCTION.match(folded))
     continues = bare or (
         leading
         and (fresh.intent == previous.intent or fresh.confidence < _FOLLOWUP_CONFIDENCE)
@@ -286,7 +293,7 @@ def resolve_followup(
     )
     if not continues:
         return fresh
-    entities = anchored.over(previous.entities)
+    entities = anchored.over(previous.entities, concepts=bare)
     intent = previous.intent
     if anchored.periods and intent in _WITH_PERIOD:
         intent = _WITH_PERIOD[intent]
@@ -302,6 +309,17 @@ def resolve_followup(
         is_followup=True,
         rule="followup",
     )
+
+
+def carry_context(previous: Turn | None, current: Understanding) -> Turn | None:
+    """The context for the next message: this one's, unless it was small talk or not understood.
+
+    After "¿cuánto me pagaron en marzo?" → "gracias" → "¿y en abril?", the question about
+    April still follows the one about March.
+    """
+    if current.intent in _CONTINUABLE and current.confident:
+        return current.turn
+    return previous
 
 
 def understand(
