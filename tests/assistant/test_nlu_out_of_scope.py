@@ -40,11 +40,15 @@ def test_gibberish_is_out_of_scope_or_not_confident(model, text):
         "¿Cómo se hace un sancocho?",
         "¿Cuál es la capital de Australia?",
         "cuéntame un chiste",
+        "¿Qué es la fotosíntesis?",
+        "¿Cuál es el mejor banco para abrir una cuenta?",
+        "¿Cómo cambio la llanta del carro?",
+        "¿Dónde está mi paquete de Servientrega?",
     ],
 )
-def test_unrelated_topics_are_out_of_scope(model, text):
+def test_unrelated_topics_are_out_of_scope_or_not_confident(model, text):
     result = understand(text, today=DAY, model=model)
-    assert result.intent == "fuera_de_alcance"
+    assert result.intent == "fuera_de_alcance" or not result.confident
 
 
 @pytest.mark.parametrize(
