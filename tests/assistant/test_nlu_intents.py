@@ -97,3 +97,21 @@ def test_fast_scoring_matches_scikit_learn_exactly():
     for text in texts:
         fast = classifier.decision_scores(text)
         assert np.allclose(fast, classifier.reference_scores(text), atol=1e-5), text
+
+
+def test_understanding_serialises_to_json(model):
+    import json
+    from datetime import date
+
+    from chatnomina.assistant.nlu import understand
+
+    result = understand(
+        "¿cuánto me pagaron el mes pasado y cuánto me quedaría con 5 millones?",
+        today=date(2026, 11, 27),
+        model=model,
+    )
+    data = json.loads(json.dumps(result.as_dict()))
+    assert data["intent"] == result.intent
+    assert data["entities"]["amounts"] == ["5000000"]
+    assert data["entities"]["periods"][0]["start"] == "2026-10-01"
+    assert len(data["parts"]) == len(result.parts)

@@ -141,3 +141,15 @@ def test_last_quarter_is_the_three_complete_months_before_this_one(today):
         date.fromisoformat(start).year * 12 + date.fromisoformat(start).month
     )
     assert months == 3 and date.fromisoformat(start).day == 1
+
+
+def test_today_is_the_date_in_bogota():
+    from datetime import UTC, datetime
+
+    from chatnomina.assistant.nlu import bogota_today
+
+    # 03:00 UTC on 1 January is still 31 December in Colombia (UTC-5).
+    assert bogota_today(datetime(2027, 1, 1, 3, 0, tzinfo=UTC)) == date(2026, 12, 31)
+    assert bogota_today(datetime(2027, 1, 1, 5, 0, tzinfo=UTC)) == date(2027, 1, 1)
+    with pytest.raises(ValueError):
+        bogota_today(datetime(2027, 1, 1, 5, 0))
