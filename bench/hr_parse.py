@@ -20,10 +20,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import machine  # noqa: E402
-from chatnomina.hr.parser import parse_export  # noqa: E402
-from chatnomina.hr.rows import FileKind  # noqa: E402
-from chatnomina.hr.synthetic import generate_exports  # noqa: E402
+from bench.common import machine
+from chatnomina.hr.parser import parse_export
+from chatnomina.hr.rows import FileKind
+from chatnomina.hr.synthetic import generate_exports
 
 
 def measure(name: str, data: bytes, repeat: int) -> dict[str, object]:

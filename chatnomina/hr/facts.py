@@ -32,10 +32,10 @@ How the facts are read from the files (the sample's truth file agrees with each)
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Callable, Iterable, Mapping
 
 from chatnomina.hr.legal import INTEGRAL_SALARY_MINIMUM_IN_SMMLV, minimum_wage_on
 from chatnomina.hr.names import bank_display_name, display_full_name, display_name, mask_account

@@ -28,11 +28,12 @@ from __future__ import annotations
 import codecs
 import gc
 import os
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from operator import attrgetter
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import Any
 
 from chatnomina.errors import InvalidRequest
 from chatnomina.hr import schema
@@ -106,7 +107,6 @@ class ParsedExport:
     """A set of export files parsed together, in dependency order, after cross-file checks."""
 
     files: tuple[ParsedFile, ...]
-    notes: tuple[str, ...] = ()
 
     def get(self, kind: FileKind) -> ParsedFile | None:
         """The parsed file of ``kind``, if the import had one."""
@@ -268,12 +268,14 @@ class _Caches:
 
 def _fast_date(text: str) -> date:
     """``dd/mm/yyyy`` quickly; anything else through :func:`parse_date` (which may raise)."""
-    if len(text) == 10 and text[2] == "/" and text[5] == "/":
-        return date(int(text[6:]), int(text[3:5]), int(text[:2]))
+    day, month, year = text[:2], text[3:5], text[6:]
+    # isdecimal: int() would also take signs and blanks ("+1", " 202"), which dates may not.
+    if len(text) == 10 and text[2] == "/" and text[5] == "/" and (day + month + year).isdecimal():
+        return date(int(year), int(month), int(day))
     return parse_date(text)
 
 
-_FAST_CONVERTERS = {
+_FAST_CONVERTERS: dict[Callable[[str], Any], str] = {
     schema.parse_int: "int",
     schema._document: "document",
     schema._text: "text",
@@ -323,6 +325,7 @@ def _compile_block_parser(spec: KindSpec, index: tuple[int, ...], width: int, pa
     # Unpacking the whole row at once is cheaper than one subscript per field.
     names = ", ".join(f"f{i}" if i in used else "_" for i in range(width + pad))
     emit(f"{indent}{names}, = f")
+
     def cached(pad: str, var: str, cache: str, key: str, *on_miss: str) -> None:
         # A dict hit is the common case (values repeat: dates, codes, names, contracts).
         emit(f"{pad}try: {var} = {cache}[{key}]")
@@ -425,10 +428,9 @@ class _RowParser:
         self.pad = self.width in self.index
         self.caches = _Caches()
         self.parse_block = _compile_block_parser(spec, self.index, self.width, self.pad)(self.caches)
-        self.key_of = attrgetter(*spec.row_class.NATURAL_KEY)
-        if len(spec.row_class.NATURAL_KEY) == 1:
-            key_one = self.key_of
-            self.key_of = lambda row: (key_one(row),)
+        getter = attrgetter(*spec.row_class.NATURAL_KEY)
+        single = len(spec.row_class.NATURAL_KEY) == 1
+        self.key_of: Callable[[Any], tuple[Any, ...]] = (lambda row: (getter(row),)) if single else getter
         self.key_positions = tuple(
             (self.names[c.attr], self.index[spec.columns.index(c)]) for c in spec.key_columns
         )
@@ -527,7 +529,7 @@ def parse_export(filename: str, data: bytes) -> ParsedFile:
     encoding = detect_encoding(data)
     blocks = _line_blocks(data, encoding)
     number = 0
-    header_number, header, rest = 0, None, [""]
+    header_number, header, rest = 0, None, []
     for lines in blocks:
         for j, text in enumerate(lines):
             if text.strip():
@@ -546,7 +548,7 @@ def parse_export(filename: str, data: bytes) -> ParsedFile:
                           notes=("El archivo está vacío: no tiene filas.",))
     detection = detect_kind(name, header)
     if detection.error is not None:
-        line_count = number + sum(len(lines) for lines in blocks)
+        line_count = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
         return ParsedFile(name, detection.kind, (), (), encoding, line_count, error=detection.error)
     assert detection.kind is not None
     parser = _RowParser(name, SPECS[detection.kind], header)
@@ -593,16 +595,16 @@ def parse_directory(
     known: dict[int, str] = dict(known_contracts or {})
     ordered: list[ParsedFile] = []
     for kind in FileKind:
-        p = chosen.get(kind)
-        if p is None:
+        found = chosen.get(kind)
+        if found is None:
             continue
-        extra = contract_rejects(p, known)
+        extra = contract_rejects(found, known)
         if kind in (FileKind.CONTRACTS, FileKind.ACTIVE_EMPLOYEES):
             bad = {r.line for r in extra}
-            for row in p.rows:
+            for row in found.rows:
                 if row.line not in bad:
                     known.setdefault(row.num_vinculacion, row.documento)
-        ordered.append(_without(p, extra))
+        ordered.append(_without(found, extra))
     return ParsedExport(tuple(ordered + unusable))
 
 

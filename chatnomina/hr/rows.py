@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any, ClassVar, Union
+from typing import Any, ClassVar
 
 from chatnomina.hr.values import PayrollPeriod, parse_period, parse_service_year
 
@@ -63,7 +63,7 @@ class AbsenceType(StrEnum):
 
 def _line() -> int:
     """The ``line`` field: the physical line number, excluded from equality."""
-    return field(default=0, compare=False)  # type: ignore[no-any-return]
+    return field(default=0, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -370,19 +370,19 @@ class WithholdingRow:
         return parse_period(self.cod_nomina)
 
 
-Row = Union[
-    ActiveEmployeeRow,
-    ContractRow,
-    SalaryPeriodRow,
-    DepositRow,
-    NoveltyRow,
-    AbsenceRow,
-    VacationEntitlementRow,
-    BankAccountRow,
-    WithholdingRow,
-]
+Row = (
+    ActiveEmployeeRow
+    | ContractRow
+    | SalaryPeriodRow
+    | DepositRow
+    | NoveltyRow
+    | AbsenceRow
+    | VacationEntitlementRow
+    | BankAccountRow
+    | WithholdingRow
+)
 
-ROW_CLASS: dict[FileKind, type] = {
+ROW_CLASS: dict[FileKind, Any] = {
     FileKind.ACTIVE_EMPLOYEES: ActiveEmployeeRow,
     FileKind.CONTRACTS: ContractRow,
     FileKind.SALARY_HISTORY: SalaryPeriodRow,
@@ -395,7 +395,7 @@ ROW_CLASS: dict[FileKind, type] = {
 }
 
 
-def fast_constructor(cls: type) -> Any:
+def fast_constructor(cls: Any) -> Any:
     """A positional constructor for the frozen slots dataclass ``cls`` that skips its ``__init__``.
 
     A frozen dataclass's ``__init__`` pays one ``object.__setattr__`` call per field, the

@@ -8,10 +8,11 @@ Values are validated by the converters in :mod:`chatnomina.hr.values`.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
 from chatnomina.hr.rows import (
     ROW_CLASS,
@@ -174,7 +175,7 @@ class KindSpec:
     checks: tuple[Check, ...] = ()
 
     @property
-    def row_class(self) -> type:
+    def row_class(self) -> Any:
         """The frozen dataclass the rows become."""
         return ROW_CLASS[self.kind]
 

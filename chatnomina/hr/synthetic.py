@@ -15,33 +15,18 @@ chain without gaps; recurring novelties are one row with a date range.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Iterable
 
 from chatnomina.hr.legal import MINIMUM_WAGE
 from chatnomina.hr.rows import FileKind
 from chatnomina.hr.schema import SPECS
 from chatnomina.hr.values import last_day_of_month, parse_period
 
-_MALE = (
-    "JUAN CARLOS ANDRÉS FELIPE SANTIAGO SEBASTIÁN ALEJANDRO DIEGO CAMILO JORGE LUIS MIGUEL ÁNGEL "
-    "DAVID DANIEL JULIÁN NICOLÁS MAURICIO OCTAVIO GUSTAVO HERNÁN JAIME ESTEBAN OSCAR RICARDO "
-    "FERNANDO EDUARDO ALBERTO ARLEY WILSON JHON FABIO HUMBERTO IGNACIO ALFONSO MATEO SAMUEL "
-    "EMILIANO TOMÁS CRISTIAN"
-).split()
-_FEMALE = (
-    "MARÍA JOSÉ ANA LUCÍA SOFÍA VALENTINA CAMILA DANIELA PAULA ANDREA CAROLINA CATALINA MARCELA "
-    "NATHALIA ISABEL SANDRA ROCÍO LINA PILAR MÓNICA LORENA MARIANA ALEJANDRA DIANA PATRICIA "
-    "CLAUDIA ÁNGELA JULIANA ESPERANZA GLORIA LUZ MARINA YOLANDA ADRIANA XIMENA VIVIANA TATIANA"
-).split()
-_SURNAMES = (
-    "RODRÍGUEZ GÓMEZ GONZÁLEZ MARTÍNEZ GARCÍA LÓPEZ HERNÁNDEZ SÁNCHEZ RAMÍREZ PÉREZ DÍAZ MUÑOZ "
-    "ROJAS MORENO JIMÉNEZ VARGAS CASTRO ORTIZ RUIZ SUÁREZ BOLAÑOS LONDOÑO CHAUX MICOLTA CIFUENTES "
-    "PEREA MEJÍA TRUJILLO HURTADO CAMPO OROZCO CASTAÑO PEÑA QUINTERO SALAZAR VELASCO RIASCOS "
-    "VIVEROS VALENCIA CARDONA OSORIO GIRALDO ARANGO ZAPATA CAICEDO MOSQUERA OCAMPO BETANCOURT "
-    "PATIÑO ARBOLEDA"
-).split()
+_MALE = ["JUAN", "CARLOS", "ANDRÉS", "FELIPE", "SANTIAGO", "SEBASTIÁN", "ALEJANDRO", "DIEGO", "CAMILO", "JORGE", "LUIS", "MIGUEL", "ÁNGEL", "DAVID", "DANIEL", "JULIÁN", "NICOLÁS", "MAURICIO", "OCTAVIO", "GUSTAVO", "HERNÁN", "JAIME", "ESTEBAN", "OSCAR", "RICARDO", "FERNANDO", "EDUARDO", "ALBERTO", "ARLEY", "WILSON", "JHON", "FABIO", "HUMBERTO", "IGNACIO", "ALFONSO", "MATEO", "SAMUEL", "EMILIANO", "TOMÁS", "CRISTIAN"]
+_FEMALE = ["MARÍA", "JOSÉ", "ANA", "LUCÍA", "SOFÍA", "VALENTINA", "CAMILA", "DANIELA", "PAULA", "ANDREA", "CAROLINA", "CATALINA", "MARCELA", "NATHALIA", "ISABEL", "SANDRA", "ROCÍO", "LINA", "PILAR", "MÓNICA", "LORENA", "MARIANA", "ALEJANDRA", "DIANA", "PATRICIA", "CLAUDIA", "ÁNGELA", "JULIANA", "ESPERANZA", "GLORIA", "LUZ", "MARINA", "YOLANDA", "ADRIANA", "XIMENA", "VIVIANA", "TATIANA"]
+_SURNAMES = ["RODRÍGUEZ", "GÓMEZ", "GONZÁLEZ", "MARTÍNEZ", "GARCÍA", "LÓPEZ", "HERNÁNDEZ", "SÁNCHEZ", "RAMÍREZ", "PÉREZ", "DÍAZ", "MUÑOZ", "ROJAS", "MORENO", "JIMÉNEZ", "VARGAS", "CASTRO", "ORTIZ", "RUIZ", "SUÁREZ", "BOLAÑOS", "LONDOÑO", "CHAUX", "MICOLTA", "CIFUENTES", "PEREA", "MEJÍA", "TRUJILLO", "HURTADO", "CAMPO", "OROZCO", "CASTAÑO", "PEÑA", "QUINTERO", "SALAZAR", "VELASCO", "RIASCOS", "VIVEROS", "VALENCIA", "CARDONA", "OSORIO", "GIRALDO", "ARANGO", "ZAPATA", "CAICEDO", "MOSQUERA", "OCAMPO", "BETANCOURT", "PATIÑO", "ARBOLEDA"]
 _STREETS = ("Calle", "Carrera", "Avenida", "Diagonal", "Transversal")
 _BARRIOS = ("San Fernando", "El Peñón", "Pance", "Normandía", "Tequendama", "El Limonar",
             "Ciudad Jardín", "Granada", "San Antonio", "Bochalema", "El Refugio", "Los Cristales")
@@ -326,27 +311,27 @@ def _write_person(
         recurring.append((code, start, end, value))
     one_off: dict[tuple[int, int], list[tuple[str, int]]] = {}
     overtime = p.position[2] in ("OPERATIVO", "ADMINISTRATIVO", "TÉCNICO") and rng.random() < 0.5
-    for month_info in months:
-        year, month = month_info.key
-        if month_info.start < p.hired:
+    for payroll in months:
+        year, month_number = payroll.key
+        if payroll.start < p.hired:
             continue
         items = []
         if overtime and rng.random() < 0.4:
             code, rate = rng.choice((("HED", 1.25), ("HEN", 1.75), ("RN", 0.35)))
             hours = rng.choice((2, 4, 6, 8, 10, 12))
             value = int(p.salary / 230 * rate * hours)
-            day = date(year, month, rng.randint(1, 28))
+            day = date(year, month_number, rng.randint(1, 28))
             label = {"HED": "HORAS EXTRA DIURNAS", "HEN": "HORAS EXTRA NOCTURNAS", "RN": "HORAS RECARGO NOCTURNO"}
             novelties.add(p.contract, p.documento, name, code, fmt(day), fmt(day), fmt(day), "LIQUIDADA", value,
                           value, value, f"{hours} {label[code]}", p.unit[1], "DEVENGO")
             items.append((code, value))
-        if month == 12 and rng.random() < 0.3:
+        if month_number == 12 and rng.random() < 0.3:
             value = rng.randrange(200, 1500) * 1000
             day = date(year, 12, rng.randint(10, 15))
             novelties.add(p.contract, p.documento, name, "BON", fmt(day), fmt(day), fmt(day), "LIQUIDADA", value,
                           value, value, "BONIFICACION DE FIN DE AÑO", p.unit[1], "DEVENGO")
             items.append(("BON", value))
-        one_off[(year, month)] = items
+        one_off[payroll.key] = items
     if rng.random() < 0.05:  # registered after the last payroll: pending
         day = cutoff + timedelta(days=rng.randint(3, 20))
         value = rng.randrange(200, 900) * 1000
@@ -369,7 +354,7 @@ def _write_person(
         days = 30 - min(p.hired.day, 30) + 1 if p.hired > month.start else 30
         basic = salary * days // 30
         auxilio = month.auxilio * days // 30 if salary <= 2 * month.minimum else 0
-        items = one_off.get(month.key)
+        items = one_off.get(month.key, [])
         extras = bonuses = 0
         if items:
             extras = sum(v for _, v in items)

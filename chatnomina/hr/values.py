@@ -19,10 +19,10 @@ Formats accepted:
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Mapping
 
 
 class BadValue(ValueError):
@@ -203,9 +203,9 @@ def parse_period(text: str) -> PayrollPeriod:
 def parse_service_year(text: str) -> tuple[int, int]:
     """A vacation service year ``2024-2025`` → (2024, 2025); the years must be consecutive."""
     first, dash, second = text.partition("-")
-    if dash and _digits(first) and _digits(second) and len(first) == len(second) == 4:
-        if int(second) == int(first) + 1:
-            return int(first), int(second)
+    valid = dash and _digits(first) and _digits(second) and len(first) == len(second) == 4
+    if valid and int(second) == int(first) + 1:
+        return int(first), int(second)
     raise BadValue("no es un periodo válido (AAAA-AAAA, años consecutivos)")
 
 

@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 from chatnomina.hr.parser import _RowParser, parse_export
 from chatnomina.hr.rows import ROW_CLASS, fast_constructor
 from chatnomina.hr.schema import SPECS
-
 from tests.hr.conftest import sample_files
 from tests.hr.helpers import DEPOSIT_HEADER, export
 
@@ -52,7 +51,8 @@ money = st.one_of(
 dates = st.one_of(
     st.dates().map(lambda d: d.strftime("%d/%m/%Y")),
     st.dates().map(lambda d: d.isoformat()),
-    st.sampled_from(["31/02/2026", "", "1/1/2026", " 01/01/2026", "01/01/26", "aa/bb/cccc"]),
+    st.sampled_from(["31/02/2026", "", "1/1/2026", " 01/01/2026", "01/01/26", "aa/bb/cccc", "01/01/ 202",
+                     "+1/01/2025", "01/-1/2025", "1_/01/2025", "٠١/٠١/٢٠٢٥"]),
 )
 texts = st.one_of(st.sampled_from(["NOM", "", " NOM ", "BANCO DE BOGOTA", "\tX"]), st.text(max_size=6).filter(lambda t: ";" not in t and "\n" not in t and "\r" not in t))
 periods = st.one_of(st.sampled_from(["202501M", "202513M", "202501q1", "", "2025M", " 202501M"]), digits)

@@ -7,7 +7,6 @@ import pytest
 from chatnomina.errors import InvalidRequest
 from chatnomina.hr.parser import kind_from_name, parse_directory, parse_export
 from chatnomina.hr.rows import FileKind
-
 from tests.hr.conftest import sample_files
 from tests.hr.helpers import DEPOSIT_HEADER, deposit, export
 
@@ -117,8 +116,8 @@ def test_a_file_named_as_another_kind_is_read_by_its_header_with_a_note() -> Non
     parsed = parse_export("ACTIVOS_HM.TXT", export(DEPOSIT_HEADER, deposit()))
     assert parsed.kind is FileKind.DEPOSITS and len(parsed.rows) == 1
     assert parsed.notes == (
-        "El nombre sugiere ACTIVOS_HM.TXT, pero el encabezado corresponde a CONSIGNACIONES_HM.TXT; "
-        "se importa como CONSIGNACIONES_HM.TXT.",
+        ("El nombre sugiere ACTIVOS_HM.TXT, pero el encabezado corresponde a CONSIGNACIONES_HM.TXT; "
+        "se importa como CONSIGNACIONES_HM.TXT."),
     )
 
 
@@ -126,8 +125,8 @@ def test_a_file_that_is_not_an_export_is_a_file_error() -> None:
     parsed = parse_export("gastos.csv", export("fecha,concepto,valor", "01/10/2026,almuerzo,25000"))
     assert parsed.kind is None and not parsed.ok
     assert parsed.report_lines() == [
-        "gastos.csv: no es una exportación reconocida del sistema de RR. HH.: ni el nombre ni el "
-        "encabezado corresponden a ninguno de los nueve archivos",
+        ("gastos.csv: no es una exportación reconocida del sistema de RR. HH.: ni el nombre ni el "
+        "encabezado corresponden a ninguno de los nueve archivos"),
     ]
 
 
@@ -165,8 +164,8 @@ def test_a_second_file_of_the_same_kind_is_ignored_with_an_error() -> None:
              "consignaciones_copia.txt": export(DEPOSIT_HEADER, deposit())}
     parsed = parse_directory(files, known_contracts={1158: "1130846901"})
     assert parsed.report_lines() == [
-        "consignaciones_copia.txt: es otro archivo de tipo CONSIGNACIONES_HM.TXT (ya se importa "
-        "CONSIGNACIONES_HM.TXT); se ignora",
+        ("consignaciones_copia.txt: es otro archivo de tipo CONSIGNACIONES_HM.TXT (ya se importa "
+        "CONSIGNACIONES_HM.TXT); se ignora"),
     ]
     assert len(parsed.rows(FileKind.DEPOSITS)) == 1
 

@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from chatnomina.hr.parser import contract_rejects, parse_directory, parse_export
 from chatnomina.hr.rows import FileKind
-
 from tests.hr.helpers import DEPOSIT_HEADER, deposit, export, header
 
 DEPOSITS = "CONSIGNACIONES_HM.TXT"
@@ -53,8 +52,8 @@ def test_a_missing_document_is_rejected() -> None:
 def test_every_problem_of_a_row_is_reported_on_its_line() -> None:
     parsed = parse_export(DEPOSITS, export(DEPOSIT_HEADER, deposit(nv="", fecha="00/13/2025")))
     assert parsed.report_lines() == [
-        "CONSIGNACIONES_HM.TXT:2: NUMVINCULACION es obligatorio y está vacío; "
-        "FECHACONSIGNACION '00/13/2025' no es una fecha válida",
+        ("CONSIGNACIONES_HM.TXT:2: NUMVINCULACION es obligatorio y está vacío; "
+        "FECHACONSIGNACION '00/13/2025' no es una fecha válida"),
     ]
 
 
@@ -80,11 +79,11 @@ def test_a_duplicated_row_is_reported_on_the_later_line_naming_the_first() -> No
         DEPOSIT_HEADER, deposit(), deposit(nomina="202502M"), deposit(ingresos="2743314", valor="2539848"),
     ))
     assert parsed.report_lines() == [
-        "CONSIGNACIONES_HM.TXT:4: fila duplicada: repite la clave (NUMVINCULACION 1158, "
-        "CODNOMINA 202501M, CODPROCEDENCIA NOM) de la línea 2",
+        ("CONSIGNACIONES_HM.TXT:4: fila duplicada: repite la clave (NUMVINCULACION 1158, "
+        "CODNOMINA 202501M, CODPROCEDENCIA NOM) de la línea 2"),
     ]
     assert good_lines(parsed) == [2, 3]
-    assert parsed.rows[0].ingresos == Decimal("2743313")
+    assert parsed.rows[0].ingresos == Decimal(2743313)
 
 
 def test_a_negative_deposit_is_rejected() -> None:
@@ -100,8 +99,8 @@ def test_a_negative_deposit_is_rejected() -> None:
 def test_a_deposit_that_is_not_income_minus_deductions_is_rejected() -> None:
     parsed = parse_export(DEPOSITS, export(DEPOSIT_HEADER, deposit(valor="2539000")))
     assert parsed.report_lines() == [
-        "CONSIGNACIONES_HM.TXT:2: ValorConsignación '2539000' no es igual a Ingresos − Descuentos "
-        "(2743313 − 203466 = 2539847)",
+        ("CONSIGNACIONES_HM.TXT:2: ValorConsignación '2539000' no es igual a Ingresos − Descuentos "
+        "(2743313 − 203466 = 2539847)"),
     ]
 
 
@@ -148,8 +147,8 @@ def test_unknown_enum_values_are_rejected() -> None:
 def test_an_invalid_payroll_code_and_service_year_are_rejected() -> None:
     parsed = parse_export(DEPOSITS, export(DEPOSIT_HEADER, deposit(nomina="202613M")))
     assert parsed.report_lines() == [
-        "CONSIGNACIONES_HM.TXT:2: CODNOMINA '202613M' no es un código de nómina válido "
-        "(AAAAMM y la frecuencia, p. ej. 202610M)",
+        ("CONSIGNACIONES_HM.TXT:2: CODNOMINA '202613M' no es un código de nómina válido "
+        "(AAAAMM y la frecuencia, p. ej. 202610M)"),
     ]
     vacations = parse_export("VACACIONES_DERECHO_HM.TXT", export(
         header(FileKind.VACATION_ENTITLEMENTS), "1158;2024-2026;PENDIENTE;15;0", "1158;2025-2026;PENDIENTE;15;1x",
@@ -194,8 +193,8 @@ def test_rows_of_unknown_contracts_are_rejected_across_files() -> None:
         known_contracts={2000: "555"},
     )
     assert parsed.report_lines() == [
-        "CONSIGNACIONES_HM.TXT:3: NUMVINCULACION '9999' no corresponde a ningún contrato conocido "
-        "(ni en VINCULACION_HM/ACTIVOS_HM ni en la base de datos)",
+        ("CONSIGNACIONES_HM.TXT:3: NUMVINCULACION '9999' no corresponde a ningún contrato conocido "
+        "(ni en VINCULACION_HM/ACTIVOS_HM ni en la base de datos)"),
         "CONSIGNACIONES_HM.TXT:5: CODEMPLEADO '123' no coincide con el documento del contrato 1158 (1130846901)",
     ]
     assert [r.line for r in parsed.rows(FileKind.DEPOSITS)] == [2, 4]
@@ -206,8 +205,8 @@ def test_the_cross_file_check_can_run_on_its_own() -> None:
     deposits = parse_export(DEPOSITS, export(DEPOSIT_HEADER, deposit(), deposit(nv="1", nomina="202502M")))
     rejects = contract_rejects(deposits, {1158: "1130846901"})
     assert [str(r) for r in rejects] == [
-        "CONSIGNACIONES_HM.TXT:3: NUMVINCULACION '1' no corresponde a ningún contrato conocido "
-        "(ni en VINCULACION_HM/ACTIVOS_HM ni en la base de datos)",
+        ("CONSIGNACIONES_HM.TXT:3: NUMVINCULACION '1' no corresponde a ningún contrato conocido "
+        "(ni en VINCULACION_HM/ACTIVOS_HM ni en la base de datos)"),
     ]
 
 

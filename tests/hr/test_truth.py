@@ -9,6 +9,7 @@ only for the current contract: ``NombrePosicion`` of ``ACTIVOS_HM``). Contact da
 from __future__ import annotations
 
 import dataclasses
+import json
 from datetime import date
 from decimal import Decimal
 from enum import Enum
@@ -20,10 +21,7 @@ from chatnomina.hr import facts
 from chatnomina.hr.facts import PersonRows
 from chatnomina.hr.parser import parse_directory
 from chatnomina.hr.values import PayrollPeriod, parse_period
-
 from tests.hr.conftest import TRUTH_FILE, sample_files
-
-import json
 
 TRUTH = json.loads(TRUTH_FILE.read_text(encoding="utf-8"))
 EMPLOYEES = TRUTH["employees"]
