@@ -35,7 +35,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from chatnomina.hr.legal import INTEGRAL_SALARY_MINIMUM_IN_SMMLV, minimum_wage_on
 from chatnomina.hr.names import bank_display_name, display_full_name, display_name, mask_account
@@ -313,18 +313,21 @@ def scheme_is_integral(person: PersonRows) -> bool:
 def salary_history(person: PersonRows, *, minimum_wage: MinimumWage = minimum_wage_on) -> list[SalaryPeriod]:
     """Every salary period of every contract, oldest first, with its integral flag."""
     rows = sorted(person.salaries, key=lambda r: (r.fecha_inicio_sueldo, r.num_vinculacion))
-    integral_lines: set[int] = set()
+    integral = [False] * len(rows)
     contract = current_contract(person)
     if scheme_is_integral(person):
-        for row in reversed([r for r in rows if r.num_vinculacion == contract]):
+        # Walk back from today through the current contract while the salary could be integral.
+        for i in reversed(range(len(rows))):
+            row = rows[i]
+            if row.num_vinculacion != contract:
+                continue
             floor = minimum_wage(row.fecha_inicio_sueldo)
             if floor is None or row.sueldo < floor * INTEGRAL_SALARY_MINIMUM_IN_SMMLV:
                 break
-            integral_lines.add(id(row))
+            integral[i] = True
     return [
-        SalaryPeriod(r.num_vinculacion, r.fecha_inicio_sueldo, r.fecha_fin_sueldo, r.sueldo,
-                     id(r) in integral_lines)
-        for r in rows
+        SalaryPeriod(r.num_vinculacion, r.fecha_inicio_sueldo, r.fecha_fin_sueldo, r.sueldo, flag)
+        for r, flag in zip(rows, integral)
     ]
 
 
@@ -738,14 +741,15 @@ def earnings(person: PersonRows, period: PayrollPeriod) -> Earnings | None:
     worked_from, worked_to = max(first, hired), min(last, retired or last)
     days = _commercial_days(worked_from, worked_to, last) if worked_from <= worked_to else 0
     basic = ZERO
-    for row in person.salaries:
-        if row.num_vinculacion != contract:
-            continue
+    history = [row for row in person.salaries if row.num_vinculacion == contract]
+    for row in history:
         start = max(row.fecha_inicio_sueldo, worked_from)
         end = min(row.fecha_fin_sueldo or last, worked_to)
         if start <= end:
             basic += row.sueldo * _commercial_days(start, end, last) / 30
-    basic = basic.quantize(Decimal(1)) if basic else ZERO
+    if not history and person.active is not None and person.active.num_vinculacion == contract:
+        basic = person.active.sueldo * days / 30  # no salary history imported: today's salary
+    basic = basic.quantize(Decimal(1), ROUND_HALF_UP) if basic else ZERO
     overtime = bonuses = ZERO
     for n in novelties_of_month(person, period.year, period.month):
         if n.type is NoveltyType.DEVENGO:
@@ -763,6 +767,6 @@ def earnings(person: PersonRows, period: PayrollPeriod) -> Earnings | None:
     )
 
 
-def rows_of(people: Iterable[PersonRows]) -> dict[str, ActiveEmployeeRow]:
+def active_rows(people: Iterable[PersonRows]) -> dict[str, ActiveEmployeeRow]:
     """Document → active row, for :func:`profile`'s manager names."""
     return {p.documento: p.active for p in people if p.active is not None}

@@ -28,8 +28,8 @@ from __future__ import annotations
 import codecs
 import gc
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from operator import attrgetter
@@ -82,6 +82,7 @@ class ParsedFile:
     line_count: int
     error: str | None = None
     notes: tuple[str, ...] = ()
+    columns: Mapping[str, str] = field(default_factory=dict)  # row field → header as written
 
     @property
     def ok(self) -> bool:
@@ -567,12 +568,12 @@ def parse_export(filename: str, data: bytes) -> ParsedFile:
         notes.append("El archivo solo tiene el encabezado: no tiene filas.")
     return ParsedFile(
         name, detection.kind, tuple(rows), tuple(rejects), encoding,
-        max(parser.last_line, header_number), notes=tuple(notes),
+        max(parser.last_line, header_number), notes=tuple(notes), columns=dict(parser.names),
     )
 
 
 def parse_directory(
-    files: Mapping[str, bytes], known_contracts: Mapping[int, str] | None = None
+    files: Mapping[str, bytes], known_contracts: Mapping[int, str | None] | Collection[int] | None = None
 ) -> ParsedExport:
     """Parse a set of export files, in dependency order, then apply the cross-file checks.
 
@@ -592,7 +593,9 @@ def parse_directory(
                 f"{chosen[p.kind].filename}); se ignora")))
         else:
             chosen[p.kind] = p
-    known: dict[int, str] = dict(known_contracts or {})
+    known: dict[int, str | None] = (
+        dict(known_contracts) if isinstance(known_contracts, Mapping) else dict.fromkeys(known_contracts or ())
+    )
     ordered: list[ParsedFile] = []
     for kind in FileKind:
         found = chosen.get(kind)
@@ -602,37 +605,45 @@ def parse_directory(
         if kind in (FileKind.CONTRACTS, FileKind.ACTIVE_EMPLOYEES):
             bad = {r.line for r in extra}
             for row in found.rows:
-                if row.line not in bad:
-                    known.setdefault(row.num_vinculacion, row.documento)
+                if row.line not in bad and known.get(row.num_vinculacion) is None:
+                    known[row.num_vinculacion] = row.documento
         ordered.append(_without(found, extra))
     return ParsedExport(tuple(ordered + unusable))
 
 
-def contract_rejects(parsed: ParsedFile, known_contracts: Mapping[int, str]) -> tuple[Reject, ...]:
-    """Cross-file check of one parsed file against the known contracts (id → document).
+def contract_rejects(
+    parsed: ParsedFile, known_contracts: Mapping[int, str | None] | Collection[int]
+) -> tuple[Reject, ...]:
+    """Cross-file check of one parsed file against the known contracts.
 
-    A row whose ``NumVinculacion`` is not known is rejected, and so is a row whose document
-    differs from the contract's. Contract and active-employee files introduce contracts:
-    their rows are only checked against a document already known for the same id.
+    ``known_contracts`` maps each known ``NumVinculacion`` to its person's document (None
+    when unknown), or is just a collection of ids. A row whose contract is not known is
+    rejected, and so is a row whose document differs from the contract's. Contract and
+    active-employee files introduce contracts: their rows are only checked against a
+    document already known for the same id.
     """
     if parsed.kind is None or parsed.error is not None:
         return ()
+    owners: Mapping[int, str | None] = (
+        known_contracts if isinstance(known_contracts, Mapping) else dict.fromkeys(known_contracts)
+    )
     introduces = parsed.kind in (FileKind.CONTRACTS, FileKind.ACTIVE_EMPLOYEES)
-    spec = SPECS[parsed.kind]
-    header = {c.attr: c.header for c in spec.columns}
+    names = {c.attr: parsed.columns.get(c.attr, c.header) for c in SPECS[parsed.kind].columns}
+    missing = object()
     rejects = []
     for row in parsed.rows:
         contract = row.num_vinculacion
-        owner = known_contracts.get(contract)
-        document = getattr(row, "documento", None)
-        if owner is None:
+        owner = owners.get(contract, missing)
+        if owner is missing:
             if not introduces:
                 rejects.append(Reject(parsed.filename, row.line, (
-                    f"{header['num_vinculacion']} '{contract}' no corresponde a ningún contrato "
+                    f"{names['num_vinculacion']} '{contract}' no corresponde a ningún contrato "
                     "conocido (ni en VINCULACION_HM/ACTIVOS_HM ni en la base de datos)")))
-        elif document is not None and document != owner:
+            continue
+        document = getattr(row, "documento", None)
+        if owner is not None and document is not None and document != owner:
             rejects.append(Reject(parsed.filename, row.line, (
-                f"{header['documento']} '{document}' no coincide con el documento del contrato "
+                f"{names['documento']} '{document}' no coincide con el documento del contrato "
                 f"{contract} ({owner})")))
     return tuple(rejects)
 

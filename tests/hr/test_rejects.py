@@ -216,3 +216,19 @@ def test_a_contract_file_cannot_move_a_known_contract_to_another_person() -> Non
     assert parsed.report_lines() == [
         "VINCULACION_HM.TXT:2: Documento '999' no coincide con el documento del contrato 1158 (1130846901)",
     ]
+
+
+def test_known_contracts_may_be_a_plain_set_of_ids() -> None:
+    deposits = parse_export(DEPOSITS, export(DEPOSIT_HEADER, deposit(), deposit(nv="1", nomina="202502M")))
+    assert [r.line for r in contract_rejects(deposits, {1158})] == [3]
+    parsed = parse_directory({DEPOSITS: export(DEPOSIT_HEADER, deposit())}, known_contracts={1158})
+    assert parsed.report_lines() == []
+
+
+def test_cross_file_messages_use_the_column_names_of_the_file() -> None:
+    header = DEPOSIT_HEADER.replace("NUMVINCULACION", "NumVinculación")
+    deposits = parse_export(DEPOSITS, export(header, deposit(nv="1")))
+    assert [str(r) for r in contract_rejects(deposits, {})] == [
+        ("CONSIGNACIONES_HM.TXT:2: NumVinculación '1' no corresponde a ningún contrato conocido "
+        "(ni en VINCULACION_HM/ACTIVOS_HM ni en la base de datos)"),
+    ]

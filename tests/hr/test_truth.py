@@ -119,7 +119,7 @@ def derived() -> dict[str, dict[str, Any]]:
     export = parse_directory(sample_files())
     assert export.report_lines() == []
     people = facts.group_by_person(export)
-    actives = facts.rows_of(people.values())
+    actives = facts.active_rows(people.values())
     last_payroll = export.last_payroll()
     assert last_payroll == parse_period(TRUTH["meta"]["last_payroll"])
     return {doc: derive(p, actives, last_payroll) for doc, p in people.items() if p.active is not None}
