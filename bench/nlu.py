@@ -52,7 +52,7 @@ def startup_child() -> dict[str, float]:
     from chatnomina.assistant.nlu import load_model, understand
 
     t1, c1 = time.perf_counter(), time.process_time()
-    model = load_model()  # imports scikit-learn, reads the data, fits the model
+    model = load_model()  # reads the data, builds the features, fits the model
     t2, c2 = time.perf_counter(), time.process_time()
     knowledge = KnowledgeBase.from_package()
     t3 = time.perf_counter()

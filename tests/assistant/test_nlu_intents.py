@@ -85,18 +85,67 @@ def test_law_questions_and_data_questions_and_payslip_questions_are_told_apart(m
     assert got == cases
 
 
-def test_fast_scoring_matches_scikit_learn_exactly():
+def test_features_are_exactly_scikit_learns_tfidf():
     import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import FeatureUnion
 
-    from chatnomina.assistant.nlu.classifier import IntentClassifier
+    from chatnomina.assistant.nlu.classifier import CHAR_MIN_DF, CHAR_NGRAMS, IntentClassifier
 
-    rows = load_training_rows()[::3]
-    classifier = IntentClassifier(rows, keep_reference=True)
-    texts = [r["text"] for r in load_training_rows("heldout.jsonl")[::10]]
-    texts += ["", "a", "¿?", "holaaaa q más", "x", "¿cuánto me pagaron el mes pasao? $3.500.000"]
-    for text in texts:
-        fast = classifier.decision_scores(text)
-        assert np.allclose(fast, classifier.reference_scores(text), atol=1e-5), text
+    rows = load_training_rows()[::4]
+    ours = IntentClassifier(rows)
+    texts = [normalize(r["text"]) for r in rows]
+    word = TfidfVectorizer(
+        analyzer="word", ngram_range=(1, 2), token_pattern=r"(?u)\b\w+\b",
+        sublinear_tf=True, lowercase=False,
+    )  # fmt: skip
+    char = TfidfVectorizer(
+        analyzer="char_wb", ngram_range=CHAR_NGRAMS, min_df=CHAR_MIN_DF, sublinear_tf=True,
+        lowercase=False,
+    )  # fmt: skip
+    union = FeatureUnion([("word", word), ("char", char)]).fit(texts)
+    names = list(word.get_feature_names_out()) + list(char.get_feature_names_out())
+    ours_names = sorted(ours._word.terms, key=ours._word.terms.get)
+    ours_names += sorted(ours._char.terms, key=ours._char.terms.get)
+    assert ours_names == names
+    probes = [r["text"] for r in load_training_rows("heldout.jsonl")[::15]]
+    probes += ["", "a", "¿?", "holaaaa q más", "x", "¿cuánto me pagaron el mes pasao? $3.500.000"]
+    for text in probes:
+        expected = union.transform([normalize(text)]).toarray()[0]
+        columns, weights = ours.features(text)
+        dense = np.zeros(len(names))
+        np.add.at(dense, columns, weights)
+        assert np.allclose(dense, expected, atol=1e-6), text
+
+
+def test_predictions_agree_with_scikit_learns_logistic_regression(model):
+    import numpy as np
+    import scipy.sparse
+    from sklearn.linear_model import LogisticRegression
+
+    from chatnomina.assistant.nlu.classifier import C
+
+    ours = model.classifier
+    width = len(ours._word.terms) + len(ours._char.terms)
+
+    def matrix(texts):
+        data, indices, indptr = [], [], [0]
+        for text in texts:
+            columns, weights = ours.features(text)
+            indices.append(columns)
+            data.append(weights)
+            indptr.append(indptr[-1] + len(columns))
+        return scipy.sparse.csr_matrix(
+            (np.concatenate(data), np.concatenate(indices), indptr), shape=(len(texts), width)
+        )
+
+    rows = load_training_rows()
+    reference = LogisticRegression(C=C, max_iter=100, tol=1e-3)
+    reference.fit(matrix([r["text"] for r in rows]), [r["intent"] for r in rows])
+    heldout = [r["text"] for r in load_training_rows("heldout.jsonl")]
+    theirs = reference.predict(matrix(heldout))
+    agree = sum(t == ours.classify(text).intent for t, text in zip(theirs, heldout))
+    assert agree / len(heldout) >= 0.98, agree / len(heldout)
 
 
 def test_understanding_serialises_to_json(model):

@@ -12,7 +12,7 @@ given, is dropped from both, so neither split leaks into the other.
 It also writes ``calibration.json``: the classifier's softmax temperature, fitted on the
 training rows of one fifth of the templates (and hand-written groups) of each intent while the
 model is trained on the other four fifths, so the confidence is calibrated on phrasings the
-model has not seen. That needs scikit-learn, like the classifier itself.
+model has not seen.
 """
 
 from __future__ import annotations
