@@ -9,12 +9,12 @@ import weakref
 from aiohttp import WSCloseCode, web
 
 from chatnomina.db import create_pool
-from chatnomina.keys import BROKER_REDIS, DB, REDIS, SETTINGS, WEBSOCKETS
+from chatnomina.keys import ASSISTANT, BROKER_REDIS, DB, REDIS, SETTINGS, WEBSOCKETS
 from chatnomina.logs import get_logger
 from chatnomina.metrics import POOL
 from chatnomina.redis import create_redis, key
 from chatnomina.settings import Settings
-from chatnomina.web import health, middleware, openapi, throttling
+from chatnomina.web import chat, health, middleware, openapi, throttling
 from chatnomina.web.routing import RouteTable, mount
 from chatnomina.web.security import authentication_middlewares
 
@@ -39,6 +39,14 @@ async def redis_ctx(app: web.Application) -> AsyncIterator[None]:
     yield
     await app[BROKER_REDIS].aclose()
     await app[REDIS].aclose()
+
+
+async def assistant_ctx(app: web.Application) -> AsyncIterator[None]:
+    """The assistant's models, trained once per process (cached across apps)."""
+    from chatnomina.assistant.service import Assistant
+
+    app[ASSISTANT] = await Assistant.load(app[SETTINGS])
+    yield
 
 
 async def close_websockets(app: web.Application) -> None:
@@ -77,6 +85,8 @@ def create_app(settings: Settings, *, extra_api_tables: tuple[RouteTable, ...] =
     app.cleanup_ctx.append(database_ctx)
     app.cleanup_ctx.append(redis_ctx)
     app.cleanup_ctx.append(throttling.throttle_ctx)
+    app.cleanup_ctx.append(assistant_ctx)
+    app.cleanup_ctx.append(chat.hub_ctx)
     app[WEBSOCKETS] = weakref.WeakSet()
     app.on_response_prepare.append(middleware.add_common_headers)
     app.on_response_prepare.append(throttling.add_rate_headers)

@@ -99,6 +99,7 @@ class Settings:
     login_failures_account: str = "5/15minutes"
     login_failures_ip: str = "20/15minutes"
     trusted_proxy_hops: int = 0
+    ws_outbound_queue: int = 512
     data_dir: str = ".local"
 
     @property
@@ -176,6 +177,7 @@ class Settings:
             login_failures_account=reader.rate("LOGIN_FAILURES_ACCOUNT", cls.login_failures_account),
             login_failures_ip=reader.rate("LOGIN_FAILURES_IP", cls.login_failures_ip),
             trusted_proxy_hops=reader.integer("TRUSTED_PROXY_HOPS", cls.trusted_proxy_hops, minimum=0, maximum=5),
+            ws_outbound_queue=reader.integer("WS_OUTBOUND_QUEUE", cls.ws_outbound_queue, minimum=8, maximum=100_000),
             data_dir=reader.text("CHATNOMINA_DATA_DIR", cls.data_dir),
         )
         if "DB_POOL_MIN" not in reader.problems and "DB_POOL_MAX" not in reader.problems:

@@ -53,12 +53,16 @@ def resources() -> Resources:
 
 
 class ResourcesMiddleware(Middleware):
-    """Opens the resources after the event-loop thread starts; closes them before it stops."""
+    """Opens the resources after the event-loop thread starts; closes them before it stops.
+
+    Listed after ``AsyncIO`` in the broker, so its ``before_worker_boot`` runs once the loop
+    thread exists and before any worker thread takes a message.
+    """
 
     def __init__(self, settings: Settings):
         self.settings = settings
 
-    def after_worker_boot(self, broker: Any, worker: Any) -> None:
+    def before_worker_boot(self, broker: Any, worker: Any) -> None:
         global _current
         pool_size = max(2, worker.worker_threads if hasattr(worker, "worker_threads") else 4)
         _current = get_event_loop_thread().run_coroutine(Resources.open(self.settings, pool_size=pool_size))

@@ -1,0 +1,1 @@
+"""Chat: the events published on Redis and the per-process hub of local websockets."""
