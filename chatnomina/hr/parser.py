@@ -527,7 +527,16 @@ class _RowParser:
 def parse_export(filename: str, data: bytes) -> ParsedFile:
     """Parse one export file (its name and bytes) into typed rows and rejects."""
     name = os.path.basename(filename) or filename
-    encoding = detect_encoding(data)
+    bom = data.startswith(codecs.BOM_UTF8)
+    # Read as UTF-8 while it decodes (one pass instead of validating first); the first
+    # block that does not decode means ISO-8859-1, and the file is read again as such.
+    try:
+        return _parse(name, data, "utf-8-sig" if bom else "utf-8")
+    except UnicodeDecodeError:
+        return _parse(name, data, "latin-1")
+
+
+def _parse(name: str, data: bytes, encoding: str) -> ParsedFile:
     blocks = _line_blocks(data, encoding)
     number = 0
     header_number, header, rest = 0, None, []
