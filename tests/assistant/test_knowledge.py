@@ -54,6 +54,55 @@ OWN_QUESTIONS = {
     "¿y de la prima?": "prima_servicios",
 }
 
+# Paraphrases written after the corpus, to check retrieval does not depend on exact wording.
+PARAPHRASES = {
+    "¿a cuánto está la hora extra diurna?": "horas_extras",
+    "¿cuántas horas extras se pueden hacer al día?": "horas_extras",
+    "¿cuánto se paga la hora extra en domingo?": "dominicales_festivos",
+    "¿cuánto es el recargo dominical en 2026?": "dominicales_festivos",
+    "¿si trabajo un festivo me deben dar un día compensatorio?": "dominicales_festivos",
+    "¿desde qué hora empiezan a pagar nocturno?": "recargo_nocturno",
+    "¿el recargo nocturno empieza a las 7 de la noche?": "recargo_nocturno",
+    "¿cuántas horas a la semana debo trabajar?": "jornada_laboral",
+    "¿de cuántas horas es la jornada en 2026?": "jornada_laboral",
+    "¿cuándo es la fecha límite para pagar la prima?": "prima_servicios",
+    "¿cuánto me dan de prima si trabajé seis meses?": "prima_servicios",
+    "¿cuándo consignan las cesantías?": "cesantias",
+    "¿puedo retirar las cesantías para comprar casa?": "cesantias",
+    "¿a cuánto equivalen los intereses de las cesantías?": "intereses_cesantias",
+    "¿cuántos días hábiles de vacaciones me dan al año?": "vacaciones",
+    "¿me pueden pagar las vacaciones en plata?": "vacaciones",
+    "¿se pueden acumular las vacaciones?": "vacaciones",
+    "¿cuánto es el subsidio de transporte?": "auxilio_transporte",
+    "¿hasta qué salario dan auxilio de transporte?": "auxilio_transporte",
+    "¿cuánto quedó el mínimo?": "salario_minimo",
+    "¿el salario mínimo fue suspendido?": "salario_minimo",
+    "¿qué incluye el salario integral?": "salario_integral",
+    "¿cuánto paga la EPS de incapacidad?": "incapacidades",
+    "¿me pagan completo si estoy incapacitado?": "incapacidades",
+    "¿cuántas semanas dura la licencia de maternidad?": "licencia_maternidad",
+    "¿cuántos días de licencia le dan al papá?": "licencia_paternidad",
+    "¿qué licencia me dan si se muere mi mamá?": "otras_licencias",
+    "¿cómo se calcula la retención en la fuente?": "retencion_fuente",
+    "¿cuánto vale la UVT en 2026?": "retencion_fuente",
+    "¿los hijos sirven para bajar la retención?": "retencion_depuracion",
+    "¿la cuenta AFC reduce la retención?": "retencion_depuracion",
+    "¿cuánto aporta uno a salud?": "aportes_seguridad_social",
+    "¿cuál es el tope del IBC?": "aportes_seguridad_social",
+    "¿quién paga el fondo de solidaridad?": "fondo_solidaridad",
+    "¿desde cuánto se paga FSP?": "fondo_solidaridad",
+    "¿cuánto se paga de ARL?": "aportes_empleador",
+    "¿cuánto es el aporte a caja de compensación?": "aportes_empleador",
+    "¿cuánto me tienen que pagar si me despiden sin justa causa?": "indemnizacion_despido",
+    "¿cómo se calcula la indemnización en un contrato a término fijo?": "indemnizacion_despido",
+    "¿qué incluye la liquidación final?": "liquidacion_final",
+    "¿qué pasa si no me pagan la liquidación a tiempo?": "liquidacion_final",
+    "¿quién tiene derecho a dotación?": "dotacion",
+    "¿en qué fechas entregan la dotación?": "dotacion",
+    "¿cuáles son los festivos de diciembre?": "festivos",
+    "¿qué licencia me dan si se murió mi papá?": "otras_licencias",
+}
+
 REQUIRED_FACTS = {
     "horas_extras": ["25 %", "75 %", "12 a la semana", "CST art. 168"],
     "recargo_nocturno": ["19:00", "25 de diciembre de 2025", "35 %", "Ley 2466 de 2025"],
@@ -88,7 +137,9 @@ def test_every_public_normativa_example_retrieves_its_passage(knowledge, public_
         assert match.passage.id == PUBLIC_NORMATIVA[question], (question, match.passage.id)
 
 
-@pytest.mark.parametrize(("question", "passage_id"), sorted(OWN_QUESTIONS.items()))
+@pytest.mark.parametrize(
+    ("question", "passage_id"), sorted({**OWN_QUESTIONS, **PARAPHRASES}.items())
+)
 def test_own_questions_retrieve_the_right_passage(knowledge, question, passage_id):
     match = knowledge.best(question)
     assert match is not None

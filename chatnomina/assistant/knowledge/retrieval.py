@@ -34,6 +34,7 @@ __all__ = [
 MIN_SCORE = 0.3
 
 _STOPWORDS_TEXT = """
+    da dan dar den dieron
     a al algo algun alguna alguno ante antes aqui asi aun cada como con contra cual cuales
     cuando cuanta cuantas cuanto cuantos de del desde donde dos el ella ellas ellos en entre era
     es esa ese eso esta estan este esto estos fue ha hay la las le les lo los mas me mi mis muy
