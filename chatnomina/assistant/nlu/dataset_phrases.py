@@ -2960,3 +2960,130 @@ _BLIND_PLAIN: dict[str, list[str]] = {
 }
 for _intent, _examples in _BLIND_PLAIN.items():
     _extend(HELDOUT, _intent, examples=_examples)
+
+# Long, rambling messages: context first, the question somewhere in the middle or at the end.
+_RAMBLING_TRAIN: dict[str, list[str]] = {
+    "saludo": [
+        "hola buenas tardes, espero que esté muy bien, le escribo de la sede de Yumbo",
+        "buenos días, cómo amaneció, aquí reportándome desde la planta de Palmira",
+    ],
+    "despedida": [
+        "listo, ya con eso me queda claro todo, muchas gracias por la paciencia y que tenga buen día",
+        "bueno ya no le quito más tiempo, mil gracias por la ayuda, hasta luego",
+    ],
+    "ayuda": [
+        "hola, es la primera vez que uso este chat y la verdad no sé qué le puedo preguntar, me orienta",
+        "mire, me dijeron en la oficina que aquí podía consultar cosas de la nómina pero no sé cómo funciona esto",
+    ],
+    "sueldo_actual": [
+        "buenas, es que me cambiaron de cargo hace poco y quería confirmar cuánto es el sueldo que me quedó ahora",
+        "hola, estoy llenando un formulario del banco y me piden el salario, ¿cuánto es lo que gano al mes?",
+        "una pregunta, con todo esto de los cambios de contrato ya no sé bien cuánto me están pagando de básico",
+    ],
+    "historial_sueldo": [
+        "hola, estoy haciendo cuentas en la casa y quiero saber cuánto ganaba yo cuando entré a la empresa hace como cinco años",
+        "buenas, mi esposa me preguntó y no supe responder: ¿cuándo fue la última vez que me subieron el sueldo y de cuánto fue?",
+    ],
+    "ultima_consignacion": [
+        "oiga, es que hoy es quince y revisé la cuenta y no veo nada, ¿ya me consignaron o todavía no?",
+        "hola, necesito pagar el arriendo y quería saber cuánto fue lo último que me pagaron para cuadrar las cuentas",
+    ],
+    "historial_pagos": [
+        "buenas, estoy sacando un crédito y me piden saber cuánto me pagaron en total en los últimos tres meses, ¿me ayuda?",
+        "hola, quiero revisar con calma cuánto me consignaron en agosto porque creo que ese mes me llegó algo raro",
+    ],
+    "comparar_pagos": [
+        "hola, tengo la sensación de que este mes me pagaron menos que el mes pasado, ¿me puede mostrar la diferencia entre los dos?",
+        "buenas, quiero poner lado a lado lo que recibí en septiembre y en octubre para ver cuál fue más alto",
+    ],
+    "deducciones": [
+        "hola, estoy tratando de entender a dónde se me va la plata, ¿cuánto me están descontando en total por salud, pensión y la libranza?",
+        "buenas tardes, quería saber qué descuentos me hicieron este mes porque el neto me pareció muy bajito",
+    ],
+    "retencion_fuente": [
+        "hola, un compañero me dijo que a él le quitan retención en la fuente y quería saber si a mí también me la están aplicando y cuánto",
+        "buenas, tengo un hijo que depende de mí y me dijeron que eso sirve para que me retengan menos en la fuente, ¿cómo hago?",
+    ],
+    "novedades": [
+        "hola, la semana pasada me tocó quedarme hasta tarde varios días y quería saber si ya me reportaron esas horas extras",
+        "buenas, estuve incapacitado tres días en octubre y no sé si ya quedó registrada la incapacidad en la nómina",
+    ],
+    "vacaciones_saldo": [
+        "hola, estoy pensando en un viaje con la familia y antes de pedir nada quería saber cuántos días de vacaciones tengo acumulados",
+        "buenas, hace rato no salgo a descansar, ¿cuántos días de vacaciones me deben a la fecha?",
+    ],
+    "vacaciones_historial": [
+        "hola, estoy llenando un formato y me preguntan cuándo fueron mis últimas vacaciones, la verdad no me acuerdo, ¿me ayuda?",
+        "buenas, quería revisar cuántos días de vacaciones he tomado este año porque creo que ya gasté casi todos",
+    ],
+    "vacaciones_solicitar": [
+        "hola, mi mamá cumple años en enero y quiero viajar a verla, ¿cómo hago para pedir vacaciones para esas fechas?",
+        "buenas tardes, quiero tomarme una semana de vacaciones después de la prima de diciembre, ¿qué tengo que hacer para solicitarla?",
+    ],
+    "datos_bancarios": [
+        "hola, cerré la cuenta que tenía en Davivienda porque me cobraban mucho y ahora tengo una en Bancolombia, ¿cómo la cambio para la nómina?",
+        "buenas, no me acuerdo en qué banco me están consignando el sueldo, ¿me puede decir cuál cuenta tengo registrada?",
+    ],
+    "datos_personales": [
+        "hola, me cambié de casa el mes pasado y quiero actualizar la dirección que tienen registrada en el sistema",
+        "buenas, estoy haciendo un trámite y necesito saber a qué EPS y a qué fondo de pensiones estoy afiliado",
+    ],
+    "normativa": [
+        "hola, en la reunión hablaron de la reforma laboral y quedé con la duda, ¿cuánto es ahora el recargo por trabajar un domingo según la ley?",
+        "buenas, mi hermana va a tener un bebé y quiere saber cuántas semanas de licencia de maternidad da la ley en Colombia",
+        "una pregunta general, no es de mi caso: ¿cómo se calcula la prima de servicios según el código?",
+    ],
+    "simulacion": [
+        "hola, me están ofreciendo un ascenso con un sueldo de 6 millones y quiero saber cuánto me quedaría libre después de descuentos antes de aceptar",
+        "buenas, si la empresa me sube el sueldo un 10% el otro año, ¿cuánto me llegaría a la cuenta más o menos?",
+    ],
+    "explicar_nomina": [
+        "hola, este mes me llegó mucho menos plata que de costumbre y no entiendo por qué, ¿me puede explicar qué pasó con mi pago?",
+        "buenas, en la colilla me aparece un descuento que dice FSP y otro que dice ajuste y no sé qué son ni de dónde salen",
+    ],
+    "hablar_con_humano": [
+        "hola, ya intenté varias veces y no me están entendiendo, prefiero hablar con una persona de nómina que me ayude con mi caso",
+        "buenas, tengo un problema con mi liquidación que es delicado y necesito que me atienda alguien de gestión humana directamente",
+    ],
+    "fuera_de_alcance": [
+        "hola, estoy aburrido en el turno de la noche, ¿me cuenta algo chistoso o me recomienda una película para ver después?",
+        "buenas, una pregunta que no es de nómina: ¿sabe a qué hora juega el Deportivo Cali este domingo y dónde lo pasan?",
+    ],
+}
+for _intent, _examples in _RAMBLING_TRAIN.items():
+    _extend(TRAIN, _intent, examples=_examples)
+
+_RAMBLING_HELDOUT: dict[str, list[str]] = {
+    "sueldo_actual": [
+        "buenas, en la entrevista me dijeron una cifra y en el contrato otra, ¿al final cuánto es mi salario mensual?"
+    ],
+    "historial_pagos": [
+        "hola, necesito para la declaración de renta cuánto me pagaron en total el año pasado, ¿me puede sacar ese dato?"
+    ],
+    "deducciones": [
+        "hola, me parece que me están quitando mucho por la cooperativa y la medicina prepagada, ¿cuánto es cada descuento?"
+    ],
+    "vacaciones_saldo": [
+        "buenas, mi jefe me dijo que tengo vacaciones represadas y quiero saber cuántos días son exactamente"
+    ],
+    "vacaciones_solicitar": [
+        "hola, quiero aprovechar la semana de receso de los niños en octubre para salir, ¿cómo pido esos días de vacaciones?"
+    ],
+    "normativa": [
+        "buenas, no es por mí sino por curiosidad: ¿qué dice la ley sobre la indemnización cuando lo echan a uno sin justa causa?"
+    ],
+    "explicar_nomina": [
+        "hola, en mi desprendible aparecen unas horas HEDDF que nunca había visto y el total no me cuadra, ¿qué significa eso?"
+    ],
+    "simulacion": [
+        "hola, estoy pensando en negociar el sueldo y quiero saber cuánto me quedaría neto si me pagan 4.800.000 en vez de lo actual"
+    ],
+    "hablar_con_humano": [
+        "buenas, esto es un tema personal y complicado con mi pago, prefiero que me contacte directamente alguien de recursos humanos"
+    ],
+    "fuera_de_alcance": [
+        "hola, ya que estoy aquí, ¿me recomienda un buen restaurante de comida del Pacífico en el centro de Cali?"
+    ],
+}
+for _intent, _examples in _RAMBLING_HELDOUT.items():
+    _extend(HELDOUT, _intent, examples=_examples)

@@ -209,7 +209,8 @@ def _apply_rules(
     intent: str, confidence: float, entities: Entities, familiarity: float
 ) -> tuple[str, float, str | None]:
     """Safety rules over the classifier's choice: someone else's data, gibberish."""
-    if entities.other_person and intent in PERSONAL_INTENTS:
+    if entities.other_person and intent in PERSONAL_INTENTS | {"normativa"}:
+        # "¿qué salario tiene la de contabilidad?" is not a law question either.
         return OUT_OF_SCOPE, max(confidence, 0.9), "other_person"
     has_entities = bool(entities.periods or entities.amounts or entities.concepts)
     if familiarity < GIBBERISH_FAMILIARITY and not has_entities:
