@@ -930,7 +930,7 @@ HELDOUT["comparar_pagos"] = {
 # ------------------------------------------------------------------------------------------
 TRAIN["deducciones"] = {
     "templates": [
-        "[qué|que|cuáles] [descuentos|deducciones|retenciones de nómina] me [hacen|aplican|están haciendo|hicieron] [{periodo}|cada mes|en la nómina||]",
+        "[qué|que|cuáles] [descuentos|deducciones|descuentos de nómina] me [hacen|aplican|están haciendo|hicieron] [{periodo}|cada mes|en la nómina||]",
         "[cuánto|cuanto|cuánta plata] me [descuentan|quitan|rebajan|descontaron|quitaron] [de|por] {deduccion} [{periodo}|cada mes|al mes||]",
         "[cuánto|cuanto] [pago|aporto|me toca pagar|cotizo] de [salud|pensión|pension|seguridad social|EPS] [al mes|mensualmente|{periodo}||]",
         "[detalle|desglose|resumen|listado|total] de [mis descuentos|deducciones|los descuentos|las deducciones] [{periodo}||]",
@@ -940,7 +940,7 @@ TRAIN["deducciones"] = {
         "[cuánto|cuanto] se me va en [descuentos|deducciones|salud y pensión|seguridad social] [al mes|cada quincena||]",
         "[cuánto|cuanto] me [cobran|descuentan] [la cooperativa|el fondo de empleados|la medicina prepagada|la libranza|el seguro] [cada mes|por nómina||]",
         "[qué|que] me [descontaron|quitaron|rebajaron] [{periodo}|en la última quincena|en el último pago]",
-        "[descuentos|deducciones|descuentos de nómina|retenciones] [{periodo}|del mes|de la quincena||]",
+        "[descuentos|deducciones|descuentos de nómina|deducciones de nómina] [{periodo}|del mes|de la quincena||]",
         "[cuánto|cuanto] [pago|se paga|me sale] de [aportes|seguridad social|parafiscales] yo como empleado",
     ],
     "examples": [
@@ -1670,7 +1670,8 @@ TRAIN["explicar_nomina"] = {
         "[no entiendo|no me cuadra|no me cuadran|no comprendo] [mi desprendible|el pago|los descuentos|el valor de mis horas extra|la retención de este mes|lo que me pagaron]",
         "[cómo|como] [calcularon|liquidaron|sacaron|hicieron] [mi pago|mi nómina|mis horas extras|la prima|mi quincena] [{periodo}|de este mes||]",
         "[por qué|porque] [aumentó|subió|bajó|cambió] [mi descuento de salud|la retención|el descuento de pensión|mi neto|el fondo de solidaridad] [este mes|{periodo}||]",
-        "[qué|que] es [ese|esa|este|esta] {linea} que [aparece|sale|me aparece] en [mi pago|mi colilla|mi desprendible]",
+        "[qué|que] es {linea} que [aparece|sale|me aparece] en [mi pago|mi colilla|mi desprendible]",
+        "[qué|que] es [ese|este] [HED|RN|HEN|DOM|FSP|ajuste|reintegro|descuento|cobro|código] que [aparece|sale|me aparece] en [mi pago|mi colilla|mi desprendible]",
         "[por qué|porque] [me aparece|aparece|sale] {linea} en [mi colilla|mi desprendible|el pago]",
         "[qué|que] es el descuento [FSP|de solidaridad|de salud|de libranza|que dice ajuste]",
         "[me pagaron mal|está mal mi pago|creo que hay un error en mi nómina|no me pagaron completo] [{periodo}||]",
