@@ -9,7 +9,7 @@ import weakref
 from aiohttp import WSCloseCode, web
 
 from chatnomina.db import create_pool
-from chatnomina.keys import ASSISTANT, BROKER_REDIS, DB, REDIS, SETTINGS, WEBSOCKETS
+from chatnomina.keys import ASSISTANT, BROKER_REDIS, DB, JOBS, REDIS, S3, SETTINGS, WEBSOCKETS
 from chatnomina.logs import get_logger
 from chatnomina.metrics import POOL
 from chatnomina.redis import create_redis, key
@@ -39,6 +39,24 @@ async def redis_ctx(app: web.Application) -> AsyncIterator[None]:
     yield
     await app[BROKER_REDIS].aclose()
     await app[REDIS].aclose()
+
+
+async def s3_ctx(app: web.Application) -> AsyncIterator[None]:
+    """S3 (uploads, exports, presigned URLs); no network at startup."""
+    from chatnomina.s3 import S3 as S3Client
+
+    app[S3] = await S3Client(app[SETTINGS]).open()
+    yield
+    await app[S3].close()
+
+
+async def jobs_ctx(app: web.Application) -> AsyncIterator[None]:
+    """The producer side of the job broker."""
+    from chatnomina.jobs import JobQueue
+
+    app[JOBS] = JobQueue(app[SETTINGS])
+    yield
+    app[JOBS].close()
 
 
 async def assistant_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -85,6 +103,8 @@ def create_app(settings: Settings, *, extra_api_tables: tuple[RouteTable, ...] =
     app.cleanup_ctx.append(database_ctx)
     app.cleanup_ctx.append(redis_ctx)
     app.cleanup_ctx.append(throttling.throttle_ctx)
+    app.cleanup_ctx.append(s3_ctx)
+    app.cleanup_ctx.append(jobs_ctx)
     app.cleanup_ctx.append(assistant_ctx)
     app.cleanup_ctx.append(chat.hub_ctx)
     app[WEBSOCKETS] = weakref.WeakSet()

@@ -89,6 +89,13 @@ def service_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
     try:
         env.update(_postgres_env(tmp, stops))
         env.update(_redis_env(tmp, stops))
+        s3 = EmbeddedS3().start()
+        stops.append(s3.stop)
+        env.update(s3.env())
+        env["S3_BUCKET"] = f"cn-test-{suffix}"
+        # aiobotocore reads credentials from the process environment
+        for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+            os.environ[name] = env[name]
         settings = Settings.from_env(env)
         asyncio.run(_create_database(settings))
         from chatnomina.migrate import upgrade_head
@@ -176,9 +183,3 @@ async def client(aiohttp_client: Any, settings: Settings, clean_state: None) -> 
     return await aiohttp_client(create_app(settings))
 
 
-@pytest.fixture(scope="session")
-def s3_server() -> Iterator[EmbeddedS3]:
-    """moto's S3-compatible server, for the whole session."""
-    server = EmbeddedS3().start()
-    yield server
-    server.stop()

@@ -18,6 +18,7 @@ from redis.asyncio import Redis
 from chatnomina.db import create_pool
 from chatnomina.jobs import JobQueue
 from chatnomina.redis import create_redis
+from chatnomina.s3 import S3
 from chatnomina.settings import Settings
 
 
@@ -29,16 +30,19 @@ class Resources:
     db: asyncpg.Pool
     redis: Redis
     jobs: JobQueue
+    s3: S3
 
     @classmethod
     async def open(cls, settings: Settings, *, pool_size: int = 4) -> Resources:
         """Open every resource (also used by tests and the CLI to call ``*_job`` directly)."""
         pool = await create_pool(settings, min_size=0, max_size=pool_size)
-        return cls(settings=settings, db=pool, redis=create_redis(settings), jobs=JobQueue(settings))
+        s3 = await S3(settings).open()
+        return cls(settings=settings, db=pool, redis=create_redis(settings), jobs=JobQueue(settings), s3=s3)
 
     async def close(self) -> None:
         await self.db.close()
         await self.redis.aclose()
+        await self.s3.close()
         self.jobs.close()
 
 

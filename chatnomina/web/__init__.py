@@ -7,6 +7,6 @@ from chatnomina.web.routing import RouteTable
 
 def api_tables() -> list[RouteTable]:
     """Route tables mounted under ``/api/<version>``, one per domain module."""
-    from chatnomina.web import auth, chat
+    from chatnomina.web import auth, chat, hr_imports
 
-    return [auth.routes, chat.routes, chat.hr_routes]
+    return [auth.routes, chat.routes, chat.hr_routes, hr_imports.routes]

@@ -1,0 +1,122 @@
+"""Importing the HR exports into PostgreSQL: CLI, upload + worker, idempotence, rejects."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+from chatnomina.app import create_app
+from chatnomina.hr import facts
+from chatnomina.hr.parser import parse_directory
+from chatnomina.settings import Settings
+from chatnomina.stores import hr as hr_store
+from tests.chat.helpers import bearer, make_user
+from tests.support import FIXTURES, ROOT, start_process, stop_process, subprocess_env
+
+SAMPLE = FIXTURES / "hr_exports"
+
+
+def _import(directory: Path, service_env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "chatnomina", "import", "hr-exports", str(directory)],
+                          env=subprocess_env(service_env), cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
+async def test_cli_import_then_reimport_changes_nothing(service_env: dict[str, str], db: Any) -> None:
+    first = await asyncio.to_thread(_import, SAMPLE, service_env)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "Importación #1: completada" in first.stdout
+    assert await db.fetchval("SELECT count(*) FROM hr_deposits") == 308
+    second = await asyncio.to_thread(_import, SAMPLE, service_env)
+    assert second.returncode == 0
+    assert "0 nuevas, 0 actualizadas, 1264 sin cambios, 0 rechazos" in second.stdout
+
+
+async def test_newer_export_updates_what_changed(service_env: dict[str, str], db: Any, tmp_path: Path) -> None:
+    await asyncio.to_thread(_import, SAMPLE, service_env)
+    newer = tmp_path / "newer"
+    shutil.copytree(SAMPLE, newer)
+    history = (newer / "HISTORICO_SUELDO_HM.TXT").read_text(encoding="utf-8")
+    (newer / "HISTORICO_SUELDO_HM.TXT").write_text(history.replace(";01/01/2026;;2447000", ";01/01/2026;;2600000"), encoding="utf-8")
+    result = await asyncio.to_thread(_import, newer, service_env)
+    assert result.returncode == 0
+    assert "HISTORICO_SUELDO_HM.TXT: 156 filas — 0 nuevas, 1 actualizadas, 155 sin cambios" in result.stdout
+    assert await db.fetchval(
+        "SELECT sueldo FROM hr_salary_periods WHERE documento = '1130846901' AND fecha_fin_sueldo IS NULL") == 2600000
+
+
+async def test_bad_rows_are_reported_and_good_rows_commit(service_env: dict[str, str], db: Any, tmp_path: Path) -> None:
+    broken = tmp_path / "broken"
+    shutil.copytree(SAMPLE, broken)
+    deposits = (broken / "CONSIGNACIONES_HM.TXT").read_text(encoding="utf-8").splitlines()
+    deposits[1] = deposits[1].replace("31/01/2025", "31/02/2025")
+    deposits[2] = deposits[2].replace(";7900000;", ";siete millones;")
+    (broken / "CONSIGNACIONES_HM.TXT").write_text("\n".join(deposits) + "\n", encoding="utf-8")
+    (broken / "notas.txt").write_text("esto no es una exportación\n", encoding="utf-8")
+    result = await asyncio.to_thread(_import, broken, service_env)
+    assert result.returncode == 2, result.stdout
+    lines = result.stdout.splitlines()
+    assert any(line.startswith("CONSIGNACIONES_HM.TXT:2: ") and "31/02/2025" in line for line in lines)
+    assert any(line.startswith("CONSIGNACIONES_HM.TXT:3: ") and "siete millones" in line for line in lines)
+    assert any(line.startswith("notas.txt: ") for line in lines)
+    assert await db.fetchval("SELECT count(*) FROM hr_deposits") == 306
+
+
+async def test_nothing_importable_exits_1(service_env: dict[str, str], db: Any, tmp_path: Path) -> None:
+    (tmp_path / "x.txt").write_text("hola;mundo\n1;2\n", encoding="utf-8")
+    result = await asyncio.to_thread(_import, tmp_path, service_env)
+    assert result.returncode == 1
+    missing = await asyncio.to_thread(_import, tmp_path / "nope", service_env)
+    assert missing.returncode == 1
+
+
+async def test_database_gives_the_same_rows_as_the_files(service_env: dict[str, str], db: Any) -> None:
+    await asyncio.to_thread(_import, SAMPLE, service_env)
+    files = {path.name: path.read_bytes() for path in SAMPLE.iterdir()}
+    from_files = facts.group_by_person(parse_directory(files))
+    from_db = await hr_store.load_people(db, sorted(from_files))
+    assert set(from_db) == set(from_files)
+    for document, person in from_files.items():
+        stored = from_db[document]
+        for attribute in ("contracts", "salaries", "deposits", "novelties", "absences", "vacations", "accounts", "withholdings"):
+            ordered = lambda rows: sorted(rows, key=lambda r: repr(r.key))  # noqa: E731
+            assert ordered(getattr(stored, attribute)) == ordered(getattr(person, attribute)), (document, attribute)
+        assert stored.active == person.active
+
+
+async def test_upload_runs_on_a_worker(aiohttp_client: Any, settings: Settings, service_env: dict[str, str], db: Any) -> None:
+    admin = await make_user(db, "nomina@example.co", ["payroll_admin"], None, "Nómina")
+    employee = await make_user(db, "e@example.co", ["employee"], "1", "E")
+    client = await aiohttp_client(create_app(settings))
+    worker = start_process(["-m", "chatnomina", "worker", "--processes", "1", "--threads", "2"], subprocess_env(service_env))
+    try:
+        form = aiohttp.FormData()
+        for path in sorted(SAMPLE.iterdir()):
+            form.add_field("files", path.read_bytes(), filename=path.name, content_type="text/plain")
+        form.add_field("files", b"basura;sin;sentido\n", filename="otro.txt", content_type="text/plain")
+        forbidden = await client.post("/api/v1/hr/imports", data=form, headers=bearer(settings, employee))
+        assert forbidden.status == 403
+        form = aiohttp.FormData()
+        for path in sorted(SAMPLE.iterdir()):
+            form.add_field("files", path.read_bytes(), filename=path.name, content_type="text/plain")
+        form.add_field("files", b"basura;sin;sentido\n", filename="otro.txt", content_type="text/plain")
+        response = await client.post("/api/v1/hr/imports", data=form, headers=bearer(settings, admin))
+        assert response.status == 202, await response.text()
+        import_id = (await response.json())["import_id"]
+        deadline = time.monotonic() + 60
+        while True:
+            status = await (await client.get(f"/api/v1/hr/imports/{import_id}", headers=bearer(settings, admin))).json()
+            if status["status"] not in ("queued", "running") or time.monotonic() > deadline:
+                break
+            await asyncio.sleep(0.3)
+        assert status["status"] == "completed_with_rejects", status
+        assert status["totals"]["inserted"] == 1264
+        assert status["rejected"] and status["rejected"][0].startswith("otro.txt: ")
+    finally:
+        await asyncio.to_thread(stop_process, worker)
