@@ -55,7 +55,7 @@ from chatnomina.hr.rows import (
     VacationEntitlementRow,
     WithholdingRow,
 )
-from chatnomina.hr.values import PayrollPeriod, last_day_of_month, parse_period
+from chatnomina.hr.values import PayrollPeriod, last_day_of_month
 
 ZERO = Decimal(0)
 
@@ -306,7 +306,7 @@ def scheme_is_integral(person: PersonRows) -> bool:
     """True when the person is paid an integral salary today (Esquema or withholding regime)."""
     if person.active is not None and person.active.esquema:
         return person.active.esquema.upper() == "INTEGRAL"
-    latest = max(person.withholdings, key=lambda w: (parse_period(w.cod_nomina), w.proced), default=None)
+    latest = max(person.withholdings, key=lambda w: (w.cod_nomina, w.proced), default=None)
     return latest is not None and (latest.regimen_salarial or "").upper() == "INTEGRAL"
 
 
@@ -378,7 +378,7 @@ def deposits(person: PersonRows, start: date | None = None, end: date | None = N
     ]
     rows.sort(key=lambda r: (r.fecha_consignacion, r.cod_nomina, r.num_vinculacion))
     return [
-        Deposit(r.cod_nomina, r.fecha_consignacion, r.num_vinculacion, r.ingresos, r.descuentos,
+        Deposit(r.cod_nomina.code, r.fecha_consignacion, r.num_vinculacion, r.ingresos, r.descuentos,
                 r.valor_consignacion)
         for r in rows
     ]
@@ -405,14 +405,14 @@ def deposits_by_year(person: PersonRows) -> dict[int, Decimal]:
 
 def deposit_of(person: PersonRows, period: PayrollPeriod) -> DepositRow | None:
     """The ordinary deposit of ``period`` (summed if the payroll was paid in several deposits)."""
-    rows = [r for r in person.deposits if r.cod_nomina == period.code]
+    rows = [r for r in person.deposits if r.cod_nomina == period]
     if len(rows) <= 1:
         return rows[0] if rows else None
     first = rows[0]
     return DepositRow(
         first.num_vinculacion, first.documento, first.nombre_completo,
         sum((r.ingresos for r in rows), ZERO), sum((r.descuentos for r in rows), ZERO),
-        sum((r.valor_consignacion for r in rows), ZERO), "*", period.code, first.tipo_cuenta,
+        sum((r.valor_consignacion for r in rows), ZERO), "*", period, first.tipo_cuenta,
         first.num_cuenta, first.cod_banco, first.banco, first.cod_bancolombia,
         max(r.fecha_consignacion for r in rows),
     )
@@ -659,7 +659,7 @@ def active_recurring_novelties(person: PersonRows, last_payroll: PayrollPeriod) 
 
 def withholding_row(person: PersonRows, period: PayrollPeriod) -> WithholdingRow | None:
     """The withholding computation of ``period`` (the latest procedure if there are several)."""
-    rows = [w for w in person.withholdings if w.cod_nomina == period.code]
+    rows = [w for w in person.withholdings if w.cod_nomina == period]
     return max(rows, key=lambda w: w.proced) if rows else None
 
 
@@ -673,7 +673,7 @@ def withholding_total(person: PersonRows, start: PayrollPeriod, end: PayrollPeri
     """Retención en la fuente of the payrolls from ``start`` to ``end`` (inclusive)."""
     total = ZERO
     for w in person.withholdings:
-        if start <= parse_period(w.cod_nomina) <= end:
+        if start <= w.cod_nomina <= end:
             total += w.ret_fuente
     return total
 

@@ -137,8 +137,7 @@ class ParsedExport:
 
     def last_payroll(self) -> PayrollPeriod | None:
         """The latest payroll among the deposits (the import's cut-off payroll)."""
-        codes = {row.cod_nomina for row in self.rows(FileKind.DEPOSITS)}
-        return max((parse_period(c) for c in codes), default=None)
+        return max((row.cod_nomina for row in self.rows(FileKind.DEPOSITS)), default=None)
 
 
 # -- decoding ----------------------------------------------------------------------------------
@@ -259,7 +258,7 @@ class _Caches:
     def __init__(self) -> None:
         self.dates: dict[str, date] = {}
         self.money: dict[str, Decimal] = {}
-        self.periods: dict[str, str] = {}
+        self.periods: dict[str, PayrollPeriod] = {}
         self.strings: dict[str, str] = {}  # one shared object per distinct text
         self.texts: dict[str, str | None] = {}  # raw field → trimmed shared text (None if blank)
         self.documents: dict[str, str] = {}  # raw field → valid document
@@ -368,7 +367,7 @@ def _compile_block_parser(spec: KindSpec, index: tuple[int, ...], width: int, pa
         elif kind == "date":
             cached(pad_, var, "dates", s, f"{var} = dates[{s}] = fast_date({s})")
         elif kind == "period":
-            cached(pad_, var, "periods", s, f"{var} = periods[{s}] = parse_period({s}).code")
+            cached(pad_, var, "periods", s, f"{var} = periods[{s}] = parse_period({s})")
         else:  # choices, days, service years: the slow converter itself
             env[f"convert{n}"] = column.convert
             emit(f"{pad_}{var} = convert{n}({s})")

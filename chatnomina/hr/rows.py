@@ -16,7 +16,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from chatnomina.hr.values import PayrollPeriod, parse_period, parse_service_year
+from chatnomina.hr.values import PayrollPeriod, parse_service_year
 
 
 class FileKind(StrEnum):
@@ -189,7 +189,7 @@ class DepositRow:
     descuentos: Decimal
     valor_consignacion: Decimal
     cod_procedencia: str
-    cod_nomina: str
+    cod_nomina: PayrollPeriod
     tipo_cuenta: str | None
     num_cuenta: str | None
     cod_banco: str | None
@@ -202,11 +202,6 @@ class DepositRow:
     def key(self) -> tuple[object, ...]:
         """The natural key's values."""
         return (self.num_vinculacion, self.cod_nomina, self.cod_procedencia)
-
-    @property
-    def period(self) -> PayrollPeriod:
-        """``cod_nomina`` as a PayrollPeriod (validated when the row was parsed)."""
-        return parse_period(self.cod_nomina)
 
 
 @dataclass(frozen=True, slots=True)
@@ -338,7 +333,7 @@ class WithholdingRow:
 
     NATURAL_KEY: ClassVar[tuple[str, ...]] = ("num_vinculacion", "cod_nomina", "proced")
 
-    cod_nomina: str
+    cod_nomina: PayrollPeriod
     regimen_salarial: str | None
     unidad_ejecutora: str | None
     documento: str
@@ -363,11 +358,6 @@ class WithholdingRow:
     def key(self) -> tuple[object, ...]:
         """The natural key's values."""
         return (self.num_vinculacion, self.cod_nomina, self.proced)
-
-    @property
-    def period(self) -> PayrollPeriod:
-        """``cod_nomina`` as a PayrollPeriod (validated when the row was parsed)."""
-        return parse_period(self.cod_nomina)
 
 
 Row = (

@@ -23,6 +23,7 @@ from chatnomina.hr.rows import (
 )
 from chatnomina.hr.values import (
     BadValue,
+    PayrollPeriod,
     header_key,
     parse_choice,
     parse_date,
@@ -47,8 +48,8 @@ def _text(text: str) -> str:
     return text
 
 
-def _period_code(text: str) -> str:
-    return parse_period(text).code
+def _period_code(text: str) -> PayrollPeriod:
+    return parse_period(text)
 
 
 def _service_year(text: str) -> str:

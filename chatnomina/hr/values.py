@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 
 class BadValue(ValueError):
@@ -33,9 +33,12 @@ class BadValue(ValueError):
         self.reason = reason
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class PayrollPeriod:
-    """A payroll (``CODNOMINA``): year, month and frequency code (``M``, ``Q1``, ``Q2``...)."""
+class PayrollPeriod(NamedTuple):
+    """A payroll (``CODNOMINA``): year, month and frequency code (``M``, ``Q1``, ``Q2``...).
+
+    A named tuple: ``202610M`` is ``(2026, 10, "M")``, periods sort chronologically, and
+    hashing one (in every row's natural key) costs no Python call.
+    """
 
     year: int
     month: int

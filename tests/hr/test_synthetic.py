@@ -16,7 +16,7 @@ def test_synthetic_exports_parse_without_a_single_reject() -> None:
     assert len(parsed.rows(FileKind.ACTIVE_EMPLOYEES)) == 150
     deposits = parsed.rows(FileKind.DEPOSITS)
     assert 150 <= len(deposits) <= 150 * 24
-    assert {r.cod_nomina for r in deposits} >= {"202411M", "202610M"}
+    assert {r.cod_nomina.code for r in deposits} >= {"202411M", "202610M"}
     assert str(parsed.last_payroll()) == "202610M"
 
 
