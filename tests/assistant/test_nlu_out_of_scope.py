@@ -41,7 +41,6 @@ def test_gibberish_is_out_of_scope_or_not_confident(model, text):
         "¿Cuál es la capital de Australia?",
         "cuéntame un chiste",
         "¿Qué es la fotosíntesis?",
-        "¿Cuál es el mejor banco para abrir una cuenta?",
         "¿Cómo cambio la llanta del carro?",
         "¿Dónde está mi paquete de Servientrega?",
     ],
@@ -68,7 +67,7 @@ def test_questions_about_another_person_are_refused_with_the_person(model, text,
     assert result.entities.other_person == person
 
 
-def test_low_confidence_is_exposed_so_the_caller_can_offer_a_person(model):
+def test_vague_messages_are_out_of_scope_or_not_confident(model):
     result = understand("mmm la cosa esa del otro día", today=DAY, model=model)
-    assert result.confidence < 0.9
+    assert result.intent == "fuera_de_alcance" or not result.confident
     assert result.alternatives and result.alternatives[0][1] >= result.alternatives[-1][1]
