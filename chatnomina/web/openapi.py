@@ -83,6 +83,7 @@ def _parameters(endpoint: Endpoint) -> list[dict[str, Any]]:
 
 _MEDIA = {
     "json": ["application/json"],
+    "json_optional": ["application/json"],
     "form": ["application/x-www-form-urlencoded"],
     "json_or_form": ["application/json", "application/x-www-form-urlencoded"],
     "multipart": ["multipart/form-data"],
@@ -108,7 +109,7 @@ def build_spec(endpoints: Iterable[Endpoint], *, title: str = "ChatNomina API") 
         if endpoint.body is not None:
             body_schema = _schema(endpoint.body, components)
             operation["requestBody"] = {
-                "required": True,
+                "required": endpoint.body_format != "json_optional",
                 "content": {media: {"schema": body_schema} for media in _MEDIA[endpoint.body_format]},
             }
         success: dict[str, Any] = {"description": "Respuesta correcta."}

@@ -88,7 +88,7 @@ class Endpoint:
     body: type[BaseModel] | None = None
     response: Any = None
     status: int = 200
-    body_format: str = "json"  # json | form | json_or_form | multipart | none
+    body_format: str = "json"  # json | json_optional | form | json_or_form | multipart | none
     tag: str = ""
     description: str = ""
     extra_responses: dict[int, str] = field(default_factory=dict)
@@ -206,6 +206,8 @@ async def read_body(request: web.Request, body_format: str) -> Any:
             "Se espera un formulario (application/x-www-form-urlencoded).",
             details={"content_type": content_type},
         )
+    if body_format == "json_optional" and not request.body_exists:
+        return {}
     if content_type != "application/json":
         raise UnsupportedMediaType(
             "El cuerpo debe ser JSON (Content-Type: application/json).",
