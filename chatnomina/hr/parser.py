@@ -266,6 +266,9 @@ class _Caches:
         self.seen: dict[tuple[Any, ...], int] = {}  # natural key → first line
 
 
+_MISS = object()  # "not cached yet" (None is a cached value: a blank text)
+
+
 def _fast_date(text: str) -> date:
     """``dd/mm/yyyy`` quickly; anything else through :func:`parse_date` (which may raise)."""
     day, month, year = text[:2], text[3:5], text[6:]
@@ -327,9 +330,9 @@ def _compile_block_parser(spec: KindSpec, index: tuple[int, ...], width: int, pa
     emit(f"{indent}{names}, = f")
 
     def cached(pad: str, var: str, cache: str, key: str, *on_miss: str) -> None:
-        # A dict hit is the common case (values repeat: dates, codes, names, contracts).
-        emit(f"{pad}try: {var} = {cache}[{key}]")
-        emit(f"{pad}except KeyError:")
+        # Most values repeat (dates, codes, names, contracts); a miss is no exception.
+        emit(f"{pad}{var} = {cache}_get({key}, MISS)")
+        emit(f"{pad}if {var} is MISS:")
         for line in on_miss:
             emit(f"{pad}    {line}")
 
@@ -389,9 +392,10 @@ def _compile_block_parser(spec: KindSpec, index: tuple[int, ...], width: int, pa
 
     def bind(caches: _Caches) -> Any:
         scope = dict(env, strings=caches.strings, texts=caches.texts, documents=caches.documents,
-                     ints=caches.ints,
-                     money=caches.money, dates=caches.dates, periods=caches.periods,
-                     first_line_of=caches.seen.setdefault)
+                     ints=caches.ints, money=caches.money, dates=caches.dates, periods=caches.periods,
+                     first_line_of=caches.seen.setdefault, MISS=_MISS)
+        for cache in ("texts", "documents", "ints", "dates", "periods"):
+            scope[f"{cache}_get"] = getattr(caches, cache).get
         exec(code, scope)  # noqa: S102 - our own generated source
         return scope["parse_block"]
 
@@ -589,7 +593,19 @@ def parse_directory(
     person's document; the contracts of this import's ``VINCULACION_HM`` and ``ACTIVOS_HM``
     files are added to them. Rows referring to any other contract are rejected.
     """
-    parsed = [parse_export(name, data) for name, data in sorted(files.items())]
+    return assemble_export([parse_export(name, data) for name, data in sorted(files.items())],
+                           known_contracts)
+
+
+def assemble_export(
+    parsed: Iterable[ParsedFile],
+    known_contracts: Mapping[int, str | None] | Collection[int] | None = None,
+) -> ParsedExport:
+    """Order files parsed separately (e.g. in several processes) and apply the cross-file checks.
+
+    The first file of each kind (in the order given) is imported; another file of the same
+    kind becomes a file-level error. See :func:`parse_directory` for ``known_contracts``.
+    """
     chosen: dict[FileKind, ParsedFile] = {}
     unusable: list[ParsedFile] = []
     for p in parsed:

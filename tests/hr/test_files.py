@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from chatnomina.errors import InvalidRequest
-from chatnomina.hr.parser import kind_from_name, parse_directory, parse_export
+from chatnomina.hr.parser import assemble_export, kind_from_name, parse_directory, parse_export
 from chatnomina.hr.rows import FileKind
 from tests.hr.conftest import sample_files
 from tests.hr.helpers import DEPOSIT_HEADER, deposit, export
@@ -176,3 +176,11 @@ def test_parsing_the_same_files_twice_gives_the_same_rows_and_unique_keys() -> N
         rows = first.rows(kind)
         assert rows == second.rows(kind)
         assert len({row.key for row in rows}) == len(rows)
+
+
+def test_files_parsed_separately_assemble_like_a_directory() -> None:
+    files = sample_files()
+    separately = assemble_export(parse_export(name, data) for name, data in sorted(files.items(), reverse=True))
+    together = parse_directory(files)
+    assert [p.kind for p in separately.files] == [p.kind for p in together.files]
+    assert all(a.rows == b.rows for a, b in zip(separately.files, together.files))
