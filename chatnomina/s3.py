@@ -15,6 +15,7 @@ from aiobotocore.session import get_session
 from botocore.exceptions import ClientError
 
 from chatnomina.settings import Settings
+from chatnomina.telemetry import span
 
 PART_SIZE = 8 * 1024 * 1024  # S3 multipart parts must be ≥ 5 MiB (except the last)
 
@@ -57,13 +58,15 @@ class S3:
 
     async def put_bytes(self, key: str, data: bytes, *, content_type: str = "application/octet-stream",
                         metadata: dict[str, str] | None = None) -> None:
-        await self.client.put_object(Bucket=self.bucket, Key=key, Body=data, ContentType=content_type,
-                                     Metadata=metadata or {})
+        with span("s3.put_object", key=key):
+            await self.client.put_object(Bucket=self.bucket, Key=key, Body=data, ContentType=content_type,
+                                         Metadata=metadata or {})
 
     async def get_bytes(self, key: str) -> bytes:
-        response = await self.client.get_object(Bucket=self.bucket, Key=key)
-        async with response["Body"] as body:
-            return await body.read()
+        with span("s3.get_object", key=key):
+            response = await self.client.get_object(Bucket=self.bucket, Key=key)
+            async with response["Body"] as body:
+                return await body.read()
 
     async def list_keys(self, prefix: str) -> list[dict[str, Any]]:
         """Every object under ``prefix`` (key, size, last_modified)."""
@@ -96,6 +99,10 @@ class S3:
     async def upload_stream(self, key: str, chunks: AsyncIterator[bytes], *,
                             content_type: str = "application/octet-stream") -> tuple[int, str]:
         """Multipart upload of a stream, one part in memory at a time; returns (size, sha256)."""
+        with span("s3.multipart_upload", key=key):
+            return await self._upload_stream(key, chunks, content_type)
+
+    async def _upload_stream(self, key: str, chunks: AsyncIterator[bytes], content_type: str) -> tuple[int, str]:
         digest = hashlib.sha256()
         size = 0
         upload = await self.client.create_multipart_upload(Bucket=self.bucket, Key=key, ContentType=content_type)

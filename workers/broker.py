@@ -24,11 +24,13 @@ from dramatiq.middleware.asyncio import AsyncIO
 from chatnomina.jobs import build_broker
 from chatnomina.logs import configure_logging
 from chatnomina.settings import Settings
+from chatnomina.telemetry import setup_tracing
 from workers.metrics import JobMetrics
 from workers.resources import ResourcesMiddleware
 
 settings = Settings.from_env(os.environ)
 configure_logging(settings.log_level, environment=settings.environment)
+setup_tracing("chatnomina-worker")
 
 broker = build_broker(
     settings,

@@ -7,6 +7,7 @@ import dramatiq
 from chatnomina import jobs
 from chatnomina.services.hr_import import ImportReport, run_import
 from chatnomina.stores import imports as import_store
+from workers.context import instrumented
 from workers.resources import Resources, resources
 
 
@@ -24,6 +25,7 @@ async def import_hr_exports_job(res: Resources, import_id: int) -> ImportReport 
 
 @dramatiq.actor(queue_name=jobs.IMPORT_HR_EXPORTS.queue, actor_name=jobs.IMPORT_HR_EXPORTS.actor,
                 max_retries=3, time_limit=60 * 60 * 1000)
+@instrumented
 async def import_hr_exports(import_id: int) -> None:
     """Actor: thin wrapper over ``import_hr_exports_job``."""
     await import_hr_exports_job(resources(), import_id)

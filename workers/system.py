@@ -6,10 +6,12 @@ import dramatiq
 
 from chatnomina import jobs
 from chatnomina.redis import key
+from workers.context import instrumented
 from workers.resources import resources
 
 
 @dramatiq.actor(queue_name=jobs.PING.queue, actor_name=jobs.PING.actor, max_retries=0)
+@instrumented
 async def ping(token: str) -> None:
     """Write ``token`` to Redis so a caller can see that a worker processed the message."""
     res = resources()

@@ -10,12 +10,14 @@ from chatnomina.app import create_app
 from chatnomina.cli import load_settings
 from chatnomina.logs import configure_logging, get_logger
 from chatnomina.settings import Settings
+from chatnomina.telemetry import setup_tracing
 
 
 def serve(args: argparse.Namespace) -> int:
     """Serve until SIGTERM/SIGINT; in-flight requests get ``SHUTDOWN_GRACE_SECONDS`` to finish."""
     settings = load_settings()
     configure_logging(settings.log_level, environment=settings.environment)
+    setup_tracing("chatnomina-web")
     port = args.port or settings.api_port
     run_web(create_app(settings), settings, host=args.host, port=port)
     return 0
