@@ -10,6 +10,6 @@ Register = Callable[[argparse._SubParsersAction], None]
 
 def registry() -> list[Register]:
     """Functions that add subcommands of the domain modules to the parser."""
-    from chatnomina.commands import accounts, imports, operations, payroll
+    from chatnomina.commands import accounts, assistant, imports, operations, payroll
 
-    return [accounts.register, imports.register, operations.register, payroll.register]
+    return [accounts.register, imports.register, operations.register, payroll.register, assistant.register]
