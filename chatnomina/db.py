@@ -7,6 +7,8 @@ in the code base talks to asyncpg directly.
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
+from decimal import Decimal
 from contextlib import asynccontextmanager
 from typing import AsyncIterator
 
@@ -17,9 +19,28 @@ from chatnomina.settings import Settings
 Executor = asyncpg.Pool | asyncpg.Connection
 
 
+def _json_default(value: object) -> object:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    raise TypeError(f"not JSON serializable: {type(value).__name__}")
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, default=_json_default, ensure_ascii=False, separators=(",", ":"))
+
+
 async def _init_connection(conn: asyncpg.Connection) -> None:
-    for name in ("json", "jsonb"):
-        await conn.set_type_codec(name, encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
+    # Binary codecs, so that COPY (binary) can carry json/jsonb columns too.
+    await conn.set_type_codec(
+        "jsonb", schema="pg_catalog", format="binary",
+        encoder=lambda value: b"\x01" + _dumps(value).encode(), decoder=lambda data: json.loads(data[1:]),
+    )
+    await conn.set_type_codec(
+        "json", schema="pg_catalog", format="binary",
+        encoder=lambda value: _dumps(value).encode(), decoder=lambda data: json.loads(data),
+    )
 
 
 def connect_kwargs(settings: Settings, database: str | None = None) -> dict[str, object]:

@@ -16,8 +16,6 @@ from dramatiq.brokers.redis import RedisBroker
 
 from chatnomina.settings import Settings
 
-MAINTENANCE_CHANCE = 10_000  # per million broker commands: dead workers' messages come back fast
-
 
 @dataclass(frozen=True)
 class JobName:
@@ -44,7 +42,8 @@ def build_broker(settings: Settings, *, middleware: list[Any] | None = None) -> 
         namespace=f"{settings.redis_namespace}:dramatiq",
         middleware=middleware if middleware is not None else [],
         heartbeat_timeout=settings.worker_heartbeat_seconds * 1000,
-        maintenance_chance=MAINTENANCE_CHANCE,
+        # per million broker commands; maintenance is what redelivers a dead worker's messages
+        maintenance_chance=settings.worker_maintenance_chance,
         socket_connect_timeout=2,
         socket_timeout=10,
     )

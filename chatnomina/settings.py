@@ -91,6 +91,7 @@ class Settings:
     worker_processes: int = 2
     worker_threads: int = 4
     worker_heartbeat_seconds: int = 60
+    worker_maintenance_chance: int = 10_000
     backup_time: time = time(2, 0)
     today: date | None = None
     rate_limits_enabled: bool = True
@@ -168,6 +169,9 @@ class Settings:
             worker_threads=reader.integer("WORKER_THREADS", cls.worker_threads, minimum=1, maximum=64),
             worker_heartbeat_seconds=reader.integer(
                 "WORKER_HEARTBEAT_SECONDS", cls.worker_heartbeat_seconds, minimum=2, maximum=3600
+            ),
+            worker_maintenance_chance=reader.integer(
+                "WORKER_MAINTENANCE_CHANCE", cls.worker_maintenance_chance, minimum=1, maximum=1_000_000
             ),
             backup_time=reader.clock("BACKUP_TIME", cls.backup_time),
             today=reader.optional_date("CHATNOMINA_TODAY"),

@@ -24,6 +24,7 @@ def subprocess_env(service_env: dict[str, str], **extra: str) -> dict[str, str]:
 
 def start_process(args: list[str], env: dict[str, str], **kwargs: Any) -> subprocess.Popen:
     """Start ``python -m chatnomina ...`` (or any module) as a child process."""
+    kwargs.setdefault("start_new_session", True)  # stop_process signals the whole group
     return subprocess.Popen(
         [sys.executable, *args], env=env, cwd=str(ROOT),
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, **kwargs,
@@ -52,17 +53,26 @@ def wait_http(url: str, timeout: float = 30.0, expect: int | None = 200) -> int:
     raise AssertionError(f"{url} did not answer {expect} within {timeout}s: {last}")
 
 
+def _signal_group(proc: subprocess.Popen, sig: int) -> None:
+    try:
+        os.killpg(proc.pid, sig)  # children (Dramatiq's worker processes) included
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
 def stop_process(proc: subprocess.Popen, timeout: float = 20.0) -> str:
-    """SIGTERM (then SIGKILL) a child, reap it, close its pipe; returns its output."""
+    """SIGTERM (then SIGKILL) a child and its process group, reap it, close its pipe; returns its output."""
     import signal
 
     if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
+        _signal_group(proc, signal.SIGTERM)
         try:
             proc.wait(timeout)
         except subprocess.TimeoutExpired:
-            proc.kill()
+            _signal_group(proc, signal.SIGKILL)
             proc.wait()
+    # leftovers of the group (orphaned children) must not keep the pipe open
+    _signal_group(proc, signal.SIGKILL)
     output = ""
     if proc.stdout is not None and not proc.stdout.closed:
         output = proc.stdout.read().decode(errors="replace")

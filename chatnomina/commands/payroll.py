@@ -6,8 +6,12 @@ stdin) and prints the payslip JSON. It needs no database, Redis or settings. Exi
 0 computed; 1 unreadable file, invalid JSON or an input the engine rejects (the Spanish
 message names the field on stderr).
 
-To add an action (``payroll run --period``): write ``_add_run(actions)`` registering its
-parser and ``run=`` function, and append it to ``ACTIONS``.
+``payroll run --period YYYY-MM`` creates a payroll run, enqueues it for the workers and
+follows its progress with a bar (exit 0 completed, 2 completed with employee errors, 1
+failed or could not start).
+
+To add an action: write ``_add_<name>(actions)`` registering its parser and ``run=``
+function, and append it to ``ACTIONS``.
 """
 
 from __future__ import annotations
@@ -45,7 +49,83 @@ def _add_compute(actions: argparse._SubParsersAction) -> None:
     compute.set_defaults(run=compute_command)
 
 
-ACTIONS: list[Callable[[argparse._SubParsersAction], None]] = [_add_compute]
+def _add_run(actions: argparse._SubParsersAction) -> None:
+    run = actions.add_parser(
+        "run",
+        help="liquida la nómina de un periodo en los workers y sigue su avance",
+        description="Crea la corrida de nómina del periodo, la encola y muestra el avance hasta que termina.",
+    )
+    run.add_argument("--period", required=True, metavar="AAAA-MM")
+    run.add_argument("--group", default="general", help="grupo de nómina (por defecto general)")
+    run.add_argument("--adjusts", type=int, metavar="RUN_ID", help="crea una nómina de ajuste de esa nómina cerrada")
+    run.add_argument("--no-follow", action="store_true", help="solo encola; no espera")
+    run.add_argument("--timeout", type=float, default=3600, help="segundos máximos de espera")
+    run.set_defaults(run=run_command)
+
+
+ACTIONS: list[Callable[[argparse._SubParsersAction], None]] = [_add_compute, _add_run]
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Enqueue the run and follow it with a progress bar; 0 completed, 2 with employee errors, 1 failed."""
+    import asyncio
+    import time
+
+    from tqdm import tqdm
+
+    from chatnomina.cli import load_settings
+    from chatnomina.db import create_pool
+    from chatnomina.errors import ChatNominaError
+    from chatnomina.jobs import JobQueue
+    from chatnomina.logs import configure_logging
+    from chatnomina.services import payroll_runs
+    from chatnomina.stores import payroll as run_store
+
+    settings = load_settings()
+    configure_logging("warning", environment=settings.environment)
+
+    async def main() -> int:
+        pool = await create_pool(settings, min_size=0, max_size=2)
+        queue = JobQueue(settings)
+        try:
+            run = await payroll_runs.create_run(pool, queue, period=args.period, group=args.group,
+                                                requested_by="cli", adjusts_run_id=args.adjusts)
+            print(f"Nómina #{run.id} ({run.kind}) de {run.period} encolada.")
+            if args.no_follow:
+                return 0
+            bar = tqdm(total=0, unit="empleados", desc="Liquidando", file=sys.stderr)
+            deadline = time.monotonic() + args.timeout
+            while True:
+                current = await run_store.get_run(pool, run.id)
+                assert current is not None
+                if current.total and bar.total != current.total:
+                    bar.total = current.total
+                    bar.refresh()
+                bar.n = current.done + current.failed
+                bar.refresh()
+                if current.status in ("completed", "failed", "closed"):
+                    break
+                if time.monotonic() > deadline:
+                    bar.close()
+                    print("Se agotó el tiempo de espera; la nómina sigue en los workers.", file=sys.stderr)
+                    return 1
+                await asyncio.sleep(0.5)
+            bar.close()
+            print(f"Estado: {current.status}. Empleados: {current.total}; liquidados: {current.done}; "
+                  f"con error: {current.failed}.")
+            for error in await run_store.errors_of(pool, run.id, limit=50):
+                print(f"  {error['documento']}: {error['error']}")
+            if current.status == "failed":
+                return 1
+            return 2 if current.failed else 0
+        except ChatNominaError as exc:
+            print(exc.message, file=sys.stderr)
+            return 1
+        finally:
+            queue.close()
+            await pool.close()
+
+    return asyncio.run(main())
 
 
 def compute_command(args: argparse.Namespace) -> int:

@@ -28,6 +28,8 @@ def worker(args: argparse.Namespace) -> int:
         sys.executable, "-m", "dramatiq", "workers.tasks",
         "--processes", str(processes),
         "--threads", str(threads),
+        # running jobs get the grace period after SIGTERM; unfinished ones are redelivered
+        "--worker-shutdown-timeout", str(int(settings.shutdown_grace_seconds * 1000)),
     ]
     sys.stdout.flush()
     os.execvpe(sys.executable, argv, env)

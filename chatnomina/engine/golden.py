@@ -173,8 +173,12 @@ def _novelties(inputs: Mapping[str, Any]) -> tuple[list[Novelty], list[str]]:
     return novelties, origins
 
 
-def golden_payslip(payslip: Payslip) -> dict[str, Any]:
-    """The payslip in the golden-case shape (whole-peso ints) plus its explained ``lines``."""
+def golden_payslip(payslip: Payslip, *, with_lines: bool = True) -> dict[str, Any]:
+    """The payslip in the golden-case shape (whole-peso ints) plus its explained ``lines``.
+
+    ``with_lines=False`` leaves the lines out (payroll runs store them in their own table,
+    with the cheaper unrendered trace).
+    """
     w = payslip.withholding
     e = payslip.employer
     pila = payslip.pila
@@ -270,7 +274,7 @@ def golden_payslip(payslip: Payslip) -> dict[str, Any]:
             "retencion_unrounded_peso": int(w.tax_peso),
             "retencion": int(w.withholding),
         },
-        "lines": [line.as_dict() for line in payslip.lines],
+        **({"lines": [line.as_dict() for line in payslip.lines]} if with_lines else {}),
     }
 
 

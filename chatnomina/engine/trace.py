@@ -113,3 +113,47 @@ def _plain(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     return value
+
+
+def render_stored(stored: dict[str, Any], params: Any = None) -> dict[str, Any]:
+    """Render a trace stored with ``as_dict(rendered=False)``: the same text and parameters
+    (value, dates, source) as ``as_dict()`` gave when the line was computed."""
+    if "template" not in stored:
+        return stored
+    formats = stored.get("formats", {})
+    values: dict[str, str] = {}
+    for name, raw in stored.get("inputs", {}).items():
+        fmt = formats.get(name, TEXT)
+        value: Any = raw
+        if fmt in (MONEY, PERCENT, FACTOR, NUMBER) and isinstance(raw, (str, int)):
+            try:
+                value = Decimal(str(raw))
+            except ArithmeticError:
+                value = raw
+        values[name] = _render(value, fmt) if not isinstance(value, str) else value
+    if params is None:
+        from chatnomina.engine.parameters import default_parameters
+
+        params = default_parameters()
+    parameters = []
+    for item in stored.get("parameters", []):
+        try:
+            parameters.append(_stored_parameter(params, item["name"], date.fromisoformat(item["effective_from"])))
+        except Exception:  # a parameter renamed since: keep what was stored
+            parameters.append(item)
+    try:
+        text = stored["template"].format(**values)
+    except (KeyError, IndexError, ValueError):
+        text = stored["template"]
+    return {"formula": text, "inputs": stored.get("inputs", {}), "parameters": parameters}
+
+
+def _stored_parameter(params: Any, name: str, on: date) -> dict[str, Any]:
+    """A parameter by its trace name; ``table.key`` names one entry of a table (e.g. ARL class)."""
+    from dataclasses import replace
+
+    base, _, key = name.partition(".")
+    if not key:
+        return params.get(name, on).as_dict()
+    table = params.get(base, on)
+    return replace(table, name=name, label=f"{table.label}: clase {key}", value=table.value[key]).as_dict()

@@ -13,6 +13,7 @@ from typing import Any
 
 import asyncpg
 
+from chatnomina.engine.trace import render_stored
 from chatnomina.errors import NotFound
 from chatnomina.hr import facts
 from chatnomina.hr.facts import PersonRows
@@ -20,6 +21,7 @@ from chatnomina.hr.names import bank_display_name
 from chatnomina.hr.values import PayrollPeriod, parse_period
 from chatnomina.services.access import mask_document
 from chatnomina.stores import hr as hr_store
+from chatnomina.stores import payroll as payroll_store
 from chatnomina.stores.users import User
 
 CURRENCY = "COP"
@@ -172,18 +174,84 @@ def imported_history(person: PersonRows, start: date | None, end: date | None) -
     return items
 
 
+def computed_payslip_view(person: PersonRows, computed: dict[str, Any]) -> dict[str, Any]:
+    """A payslip from a payroll run: the engine's explained lines."""
+    year, month = (int(part) for part in computed["period"].split("-"))
+    summary = computed["summary"]
+    categories = {"devengo": "earnings", "deduccion": "deductions"}
+    grouped: dict[str, list[dict[str, Any]]] = {"earnings": [], "deductions": [], "employer": [], "provisions": []}
+    for line in computed["lines"]:
+        target = categories.get(line["category"]) or (
+            "employer" if line["category"] == "aporte_empleador" else "provisions"
+            if line["category"] == "provision" else None)
+        if target is None:
+            continue
+        grouped[target].append({"code": line["code"], "label": line["label"], **amount(line["amount"]),
+                                "explanation": render_stored(line["trace"])})
+    account = facts.bank_account(person)
+    deposit = facts.deposit_of(person, PayrollPeriod(year, month, "M"))
+    return {
+        "period": computed["period"],
+        "payroll_code": f"{year:04d}{month:02d}M",
+        "source": "payroll_run",
+        "run_id": computed["run_id"],
+        "run_status": computed["run_status"],
+        "employee": {"name": facts.profile(person).nombre if person.active else None,
+                     "document": mask_document(person.documento)},
+        "earnings": grouped["earnings"],
+        "deductions": grouped["deductions"],
+        "employer_contributions": grouped["employer"],
+        "provisions": grouped["provisions"],
+        "gross": money(computed["gross"]),
+        "total_deductions": money(computed["deductions"]),
+        "net": money(computed["net"]),
+        "ibc": money(computed["ibc"]),
+        "currency": CURRENCY,
+        "payment_date": deposit.fecha_consignacion.isoformat() if deposit else None,
+        "bank_account": _account(account),
+        "summary": summary,
+    }
+
+
 async def payslip_for(db: asyncpg.Pool, document: str, year: int | None, month: int | None) -> dict[str, Any] | None:
-    """The payslip of a period (the latest when none is given)."""
+    """The payslip of a period (the latest when none is given): computed if a run has it, else imported."""
     person = await person_or_404(db, document)
     if year is None or month is None:
-        period = latest_period(person)
-        if period is None:
+        candidates = [p for p in (latest_period(person),) if p is not None]
+        computed_periods = await payroll_store.computed_periods(db, document)
+        if computed_periods:
+            y, m = (int(x) for x in computed_periods[-1]["period"].split("-"))
+            candidates.append(PayrollPeriod(y, m, "M"))
+        if not candidates:
             return None
+        period = max(candidates)
     else:
         period = PayrollPeriod(year, month, "M")
+    computed = await payroll_store.latest_payslip(db, document, f"{period.year:04d}-{period.month:02d}")
+    if computed is not None:
+        return computed_payslip_view(person, computed)
     return imported_payslip(person, period)
 
 
 async def history_for(db: asyncpg.Pool, document: str, start: date | None, end: date | None) -> list[dict[str, Any]]:
-    """Every period with a payment between ``start`` and ``end``."""
-    return imported_history(await person_or_404(db, document), start, end)
+    """Every period with a payment between ``start`` and ``end``; computed runs replace imported rows."""
+    person = await person_or_404(db, document)
+    items = {item["period"]: item for item in imported_history(person, start, end)}
+    for row in await payroll_store.computed_periods(db, document):
+        imported = items.get(row["period"])
+        year, month = (int(x) for x in row["period"].split("-"))
+        day = date(year, month, 1)
+        if imported is None and ((start and day < start.replace(day=1)) or (end and day > end)):
+            continue
+        items[row["period"]] = {
+            "period": row["period"],
+            "payroll_code": f"{year:04d}{month:02d}M",
+            "gross": money(row["gross"]),
+            "deductions": money(row["deductions"]),
+            "net": money(row["net"]),
+            "currency": CURRENCY,
+            "payment_date": imported["payment_date"] if imported else None,
+            "source": "payroll_run",
+            "run_id": row["run_id"],
+        }
+    return sorted(items.values(), key=lambda item: item["period"], reverse=True)
