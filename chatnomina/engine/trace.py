@@ -61,6 +61,24 @@ class Trace:
             "parameters": [p.as_dict() for p in self.params],
         }
 
+    def compact(self) -> tuple[str, list[Any], list[list[str]]]:
+        """The smallest stored form: (template key, input values, [[parameter, effective_from]]).
+
+        The template itself (formula, input names and formats) is stored once, under its key
+        (see :func:`template_of`), so a payroll run of 100,000 payslips does not repeat it
+        two million times.
+        """
+        key = _template_key(self.formula, self.inputs)
+        return (
+            key,
+            [_plain(value) for _, value, _ in self.inputs],
+            [[p.name, p.effective_from.isoformat()] for p in self.params],
+        )
+
+    def template(self) -> tuple[str, str, list[list[str]]]:
+        """(key, formula, [[input name, format]]) — what :meth:`compact` leaves out."""
+        return _template_key(self.formula, self.inputs), self.formula, [[n, f] for n, _, f in self.inputs]
+
     def __repr__(self) -> str:
         return f"Trace({self.formula!r})"
 
@@ -105,6 +123,33 @@ def _render(value: Any, fmt: str) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
+
+
+_KEYS: dict[tuple[str, tuple[tuple[str, str], ...]], str] = {}
+
+
+def _template_key(formula: str, inputs: tuple[tuple[str, Any, str], ...]) -> str:
+    """A short, stable key for a formula and its input names/formats (memoised)."""
+    spec = tuple((name, fmt) for name, _, fmt in inputs)
+    found = _KEYS.get((formula, spec))
+    if found is None:
+        import hashlib
+
+        digest = hashlib.sha1(repr((formula, spec)).encode()).hexdigest()[:16]
+        found = _KEYS[(formula, spec)] = digest
+    return found
+
+
+def expand_compact(compact: list[Any], template: tuple[str, list[list[str]]]) -> dict[str, Any]:
+    """A compact trace and its template → the ``as_dict(rendered=False)`` form."""
+    _, values, params = compact
+    formula, spec = template
+    return {
+        "template": formula,
+        "inputs": {name: value for (name, _), value in zip(spec, values)},
+        "formats": {name: fmt for name, fmt in spec},
+        "parameters": [{"name": name, "effective_from": since} for name, since in params],
+    }
 
 
 def _plain(value: Any) -> Any:

@@ -27,7 +27,6 @@ from chatnomina.jobs import JobQueue
 from chatnomina.logs import get_logger
 from chatnomina.payroll import EmployeeInputError, PayrollSettings, PeriodMapper
 from chatnomina.settings import Settings
-from chatnomina.stores import hr as hr_store
 from chatnomina.stores import payroll as store
 from chatnomina.stores.payroll import PayrollRun, PayslipRecord
 
@@ -96,17 +95,22 @@ async def start_run(db: asyncpg.Pool, queue: JobQueue, run_id: int) -> int:
 class ComputedChunk:
     payslips: list[PayslipRecord]
     failures: list[tuple[str, str, str]]
+    templates: dict[str, tuple[str, list[list[str]]]]
 
 
-def _record(document: str, contract: int, payslip: Any, previous_net: Decimal | None) -> PayslipRecord:
+def _record(document: str, contract: int, payslip: Any, previous_net: Decimal | None,
+            templates: dict[str, tuple[str, list[list[str]]]]) -> PayslipRecord:
     summary = golden_payslip(payslip, with_lines=False)
     employer = payslip.employer
     employer_cost = (employer.health + employer.pension + employer.arl + employer.caja + employer.icbf
                      + employer.sena)
-    lines = [
-        (number, line.code, line.label, line.category, line.amount, line.trace.as_dict(rendered=False))
-        for number, line in enumerate(payslip.lines, start=1)
-    ]
+    lines = []
+    for number, line in enumerate(payslip.lines, start=1):
+        compact = line.trace.compact()
+        if compact[0] not in templates:
+            key, formula, spec = line.trace.template()
+            templates[key] = (formula, spec)
+        lines.append((number, line.code, line.label, line.category, line.amount, compact))
     return PayslipRecord(
         documento=document, num_vinculacion=contract, gross=payslip.total_earned,
         deductions=payslip.total_deductions, net=payslip.net_pay, ibc=payslip.ibc, employer_cost=employer_cost,
@@ -123,6 +127,7 @@ def compute_people(
     by_document = {person.documento: person for person in people}
     payslips: list[PayslipRecord] = []
     failures: list[tuple[str, str, str]] = []
+    templates: dict[str, tuple[str, list[list[str]]]] = {}
     for document in documents:
         person = by_document.get(document)
         if person is None:
@@ -138,7 +143,8 @@ def compute_people(
                 payslip = compute_payslip(inp)
                 key = (document, span.num_vinculacion)
                 payslips.append(_record(document, span.num_vinculacion, payslip,
-                                        previous.get(key, Decimal(0)) if previous is not None else None))
+                                        previous.get(key, Decimal(0)) if previous is not None else None,
+                                        templates))
         except EmployeeInputError as exc:
             failures.append((document, exc.message, getattr(exc, "reason", None) or "input"))
         except ChatNominaError as exc:
@@ -146,7 +152,7 @@ def compute_people(
         except Exception as exc:  # one employee's unexpected failure must not fail the chunk
             log.exception("payroll_run.employee_crashed", document=document)
             failures.append((document, f"Error inesperado al calcular: {type(exc).__name__}.", "internal"))
-    return ComputedChunk(payslips, failures)
+    return ComputedChunk(payslips, failures, templates)
 
 
 async def compute_chunk(db: asyncpg.Pool, redis: Redis, settings: Settings, run_id: int, chunk: int) -> int:
@@ -159,11 +165,13 @@ async def compute_chunk(db: asyncpg.Pool, redis: Redis, settings: Settings, run_
     documents = await store.pending_of_chunk(db, run_id, chunk)
     if not documents:
         return 0
-    mapper = PeriodMapper(parse_period(run.period), await payroll_settings(db))
-    people = list((await hr_store.load_people(db, documents)).values())
+    period = parse_period(run.period)
+    mapper = PeriodMapper(period, await payroll_settings(db))
+    people = await store.load_payroll_people(db, documents, period.start, period.end)
     previous = await store.net_by_employee(db, run.adjusts_run_id) if run.adjusts_run_id else None
     computed = compute_people(mapper, people, documents, previous)
     async with transaction(db) as conn:
+        await store.save_templates(conn, computed.templates)
         result = await store.write_chunk(conn, run_id, run.period, computed.payslips, computed.failures)
         updated = await store.add_progress(conn, run_id, result.inserted, result.failed)
     metrics.PAYSLIPS_COMPUTED.inc(len(result.inserted_documents))

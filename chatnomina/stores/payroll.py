@@ -7,6 +7,7 @@ chunk inserts nothing twice and only newly written payslips are counted.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -15,6 +16,10 @@ from typing import Any, Sequence
 import asyncpg
 
 from chatnomina.db import Executor
+from chatnomina.engine.trace import expand_compact
+from chatnomina.hr.facts import PersonRows
+from chatnomina.hr.rows import FileKind
+from chatnomina.stores import hr as hr_store
 from chatnomina.errors import Conflict
 
 _RUN = ("id, period, group_code, kind, adjusts_run_id, status, total, done, failed, chunk_size, error, "
@@ -157,7 +162,7 @@ class PayslipRecord:
     ibc: Decimal
     employer_cost: Decimal
     summary: dict[str, Any]
-    lines: list[tuple[int, str, str, str, Decimal, dict[str, Any]]]  # line_no, code, label, category, amount, trace
+    lines: list[tuple[int, str, str, str, Decimal, Any]]  # line_no, code, label, category, amount, compact trace
     difference_net: Decimal | None = None
 
 
@@ -225,6 +230,24 @@ async def write_chunk(
         )
         newly_failed = int(result.split()[-1])
     return ChunkResult(len(done_documents), newly_failed, done_documents)
+
+
+async def save_templates(conn: Executor, templates: dict[str, tuple[str, list[list[str]]]]) -> None:
+    """Store trace templates not stored yet (a handful per chunk)."""
+    if not templates:
+        return
+    keys = list(templates)
+    await conn.execute(
+        """INSERT INTO trace_templates (key, formula, inputs)
+           SELECT k, f, i::jsonb FROM unnest($1::text[], $2::text[], $3::text[]) AS t(k, f, i)
+           ON CONFLICT (key) DO NOTHING""",
+        keys, [templates[k][0] for k in keys], [json.dumps(templates[k][1]) for k in keys],
+    )
+
+
+async def load_templates(db: Executor, keys: Sequence[str]) -> dict[str, tuple[str, list[list[str]]]]:
+    rows = await db.fetch("SELECT key, formula, inputs FROM trace_templates WHERE key = ANY($1::text[])", list(keys))
+    return {row["key"]: (row["formula"], row["inputs"]) for row in rows}
 
 
 async def add_progress(conn: Executor, run_id: int, done: int, failed: int) -> PayrollRun | None:
@@ -300,11 +323,15 @@ async def latest_payslip(db: Executor, documento: str, period: str) -> dict[str,
     )
     if row is None:
         return None
-    lines = await db.fetch(
+    lines = [dict(line) for line in await db.fetch(
         "SELECT line_no, code, label, category, amount, trace FROM payslip_lines WHERE payslip_id = $1 ORDER BY line_no",
         row["id"],
-    )
-    return {**dict(row), "lines": [dict(line) for line in lines]}
+    )]
+    templates = await load_templates(db, sorted({line["trace"][0] for line in lines}))
+    for line in lines:
+        template = templates.get(line["trace"][0])
+        line["trace"] = expand_compact(line["trace"], template) if template else {"template": "", "inputs": {}}
+    return {**dict(row), "lines": lines}
 
 
 async def computed_periods(db: Executor, documento: str) -> list[dict[str, Any]]:
@@ -328,3 +355,70 @@ async def users_by_document(db: Executor, documents: Sequence[str]) -> dict[str,
 async def employer_settings(db: Executor) -> dict[str, Any]:
     row = await db.fetchrow("SELECT exonerated, default_arl_class, rest_day_pay FROM employer_settings")
     return dict(row) if row else {"exonerated": True, "default_arl_class": "I", "rest_day_pay": "base_plus_surcharge"}
+
+
+_PAYROLL_QUERIES: dict[FileKind, tuple[str, str]] = {
+    # kind → (extra condition for a payroll of [$2, $3], order); only what the mapping reads
+    FileKind.CONTRACTS: ("fecha_ingreso <= $3 AND (fecha_retiro IS NULL OR fecha_retiro >= $2)",
+                         "fecha_ingreso, num_vinculacion"),
+    FileKind.SALARY_HISTORY: ("fecha_inicio_sueldo <= $3 AND (fecha_fin_sueldo IS NULL OR fecha_fin_sueldo >= $2)",
+                              "num_vinculacion, fecha_inicio_sueldo"),
+    FileKind.NOVELTIES: ("fecha_inicio <= $3 AND (fecha_fin IS NULL OR fecha_fin >= $2 OR fecha_inicio >= $2)",
+                         "fecha_inicio, cod_concepto"),
+    # a year back, so an incapacity continuing an earlier one (prórroga) keeps its day count
+    FileKind.ABSENCES: ("fecha_inicio <= $3 AND fecha_fin >= $2::date - 366", "fecha_inicio"),
+}
+
+
+def _row(table: hr_store.HrTable, record: asyncpg.Record) -> Any:
+    values = [record[c] if decode is None else decode(record[c]) for c, decode in zip(table.columns, table.converters)]
+    return table.row_class(*values)
+
+
+async def load_payroll_people(db: Executor, documents: Sequence[str], first: date, last: date) -> list[PersonRows]:
+    """The rows a payroll of [first, last] needs, for many people, in few set-based queries.
+
+    Deposits, bank accounts and vacation entitlements are not read, salaries, novelties and
+    absences only around the period, and of the withholding computations only the latest
+    one up to the period per contract (which is all the mapping looks at).
+    """
+    docs = list(documents)
+    lists: dict[str, dict[str, list[Any]]] = {d: {} for d in docs}
+    actives: dict[str, Any] = {}
+    employees = hr_store.TABLES[FileKind.ACTIVE_EMPLOYEES]
+    for record in await db.fetch(
+        f"SELECT {', '.join(employees.columns)} FROM hr_employees WHERE documento = ANY($1::text[])", docs
+    ):
+        actives[record["documento"]] = _row(employees, record)
+    attributes = {FileKind.CONTRACTS: "contracts", FileKind.SALARY_HISTORY: "salaries",
+                  FileKind.NOVELTIES: "novelties", FileKind.ABSENCES: "absences"}
+    for kind, (condition, order) in _PAYROLL_QUERIES.items():
+        table = hr_store.TABLES[kind]
+        rows = await db.fetch(
+            f"""SELECT {', '.join(table.columns)} FROM {table.name}
+                WHERE documento = ANY($1::text[]) AND {condition} ORDER BY documento, {order}""",
+            docs, first, last,
+        )
+        attribute = attributes[kind]
+        for record in rows:
+            lists[record["documento"]].setdefault(attribute, []).append(_row(table, record))
+    withholdings = hr_store.TABLES[FileKind.WITHHOLDING]
+    upper = f"{(last.year + (last.month == 12)):04d}{(last.month % 12) + 1:02d}"
+    for record in await db.fetch(
+        f"""SELECT DISTINCT ON (num_vinculacion) {', '.join(withholdings.columns)} FROM hr_withholdings
+            WHERE documento = ANY($1::text[]) AND cod_nomina < $2
+            ORDER BY num_vinculacion, cod_nomina DESC, proced DESC""",
+        docs, upper,
+    ):
+        lists[record["documento"]].setdefault("withholdings", []).append(_row(withholdings, record))
+    people = []
+    for document in docs:
+        found = lists[document]
+        if not found and document not in actives:
+            continue
+        people.append(PersonRows(
+            document, active=actives.get(document),
+            **{name: tuple(found.get(name, ())) for name in ("contracts", "salaries", "novelties", "absences",
+                                                              "withholdings")},
+        ))
+    return people
