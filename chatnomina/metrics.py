@@ -109,6 +109,12 @@ PAYROLL_RUN_PROGRESS = Gauge(
 )
 
 
+BUILD_INFO = Gauge(
+    "chatnomina_build_info", "Always 1; the labels say which version runs.", ("version",), registry=REGISTRY
+)
+QUEUE_DEPTH_NAME = "chatnomina_queue_messages"
+
+
 class PoolCollector:
     """Reports asyncpg pool usage at scrape time (no bookkeeping on the hot path)."""
 
@@ -198,6 +204,13 @@ def _memory_ratio() -> float:
     return rss / limit if limit else 0.0
 
 
+def _version() -> str:
+    from chatnomina import __version__
+
+    return __version__
+
+
+BUILD_INFO.labels(_version()).set(1)
 POOL = PoolCollector()
 REGISTRY.register(POOL)
 REGISTRY.register(ResourceCollector())

@@ -32,6 +32,14 @@ class JobMetrics(Middleware):
             return [serve_metrics]
         return []
 
+    def after_worker_boot(self, broker: Any, worker: Any) -> None:
+        """Create every actor's series at 0, so the first failure shows up in increase()."""
+        from chatnomina import metrics
+
+        for actor in broker.get_declared_actors():
+            for outcome in ("success", "failure"):
+                metrics.JOBS.labels(actor, outcome)
+
     def before_process_message(self, broker: Any, message: Any) -> None:
         self._started[message.message_id] = time.perf_counter()
 
@@ -72,6 +80,7 @@ def serve_metrics() -> int:
     registry = CollectorRegistry()
     multiprocess.MultiProcessCollector(registry)
     registry.register(ResourceCollector())
+    registry.register(QueueDepthCollector(settings))
 
     async def metrics_handler(request: web.Request) -> web.Response:
         response = web.Response(body=generate_latest(registry))
@@ -86,3 +95,34 @@ def serve_metrics() -> int:
     app.router.add_get("/health", health_handler)
     web.run_app(app, host="0.0.0.0", port=settings.metrics_port, print=None, access_log=None)
     return 0
+
+
+class QueueDepthCollector:
+    """Messages waiting per queue (ready and delayed), read from the broker at scrape time."""
+
+    def __init__(self, settings: Settings):
+        import redis
+
+        from chatnomina.jobs import QUEUES
+
+        self.queues = QUEUES
+        self.prefix = f"{settings.redis_namespace}:dramatiq:"
+        self.client = redis.Redis.from_url(settings.redis_url(), socket_timeout=1, socket_connect_timeout=1)
+
+    def collect(self) -> Any:
+        from prometheus_client.core import GaugeMetricFamily
+
+        from chatnomina.metrics import QUEUE_DEPTH_NAME
+
+        family = GaugeMetricFamily(QUEUE_DEPTH_NAME, "Messages waiting in each job queue.", labels=("queue",))
+        try:
+            with self.client.pipeline(transaction=False) as pipe:
+                for queue in self.queues:
+                    pipe.llen(self.prefix + queue)
+                    pipe.llen(self.prefix + queue + ".DQ")
+                counts = pipe.execute()
+            for index, queue in enumerate(self.queues):
+                family.add_metric((queue,), counts[2 * index] + counts[2 * index + 1])
+        except Exception:  # Redis down: no samples rather than a failed scrape
+            pass
+        yield family
