@@ -111,11 +111,11 @@ async def test_websocket_flow_with_auth_frame(chat_client: Any, settings: Settin
 async def test_bad_token_closes_4401(chat_client: Any, settings: Settings, people: Any) -> None:
     ws = await chat_client.ws_connect("/api/v1/chat/ws")
     await ws.send_json({"type": "auth", "token": "not-a-token"})
-    while (message := await ws.receive(timeout=5)).type == aiohttp.WSMsgType.TEXT:
+    while (await ws.receive(timeout=5)).type == aiohttp.WSMsgType.TEXT:
         pass
     assert ws.close_code == 4401
     header = await chat_client.ws_connect("/api/v1/chat/ws", headers={"Authorization": "Bearer nope"})
-    while (message := await header.receive(timeout=5)).type == aiohttp.WSMsgType.TEXT:
+    while (await header.receive(timeout=5)).type == aiohttp.WSMsgType.TEXT:
         pass
     assert header.close_code == 4401
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Any
-
 import aiohttp
 from aiohttp import web
 

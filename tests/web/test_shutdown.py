@@ -6,8 +6,6 @@ import asyncio
 import json
 import signal
 import time
-from typing import Any
-
 import aiohttp
 
 from chatnomina.devserver import free_port
