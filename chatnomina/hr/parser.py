@@ -28,16 +28,17 @@ from __future__ import annotations
 import codecs
 import gc
 import os
+import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from decimal import Decimal
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from chatnomina.errors import InvalidRequest
 from chatnomina.hr import schema
-from chatnomina.hr.rows import FileKind, fast_constructor
+from chatnomina.hr.rows import ROW_CLASS, FileKind, fast_constructor
 from chatnomina.hr.schema import SPECS, KindSpec
 from chatnomina.hr.values import (
     BadValue,
@@ -83,6 +84,11 @@ class ParsedFile:
     error: str | None = None
     notes: tuple[str, ...] = ()
     columns: Mapping[str, str] = field(default_factory=dict)  # row field → header as written
+    row_count: int = -1  # good rows; -1 means len(rows) (set when the rows were streamed away)
+
+    def __post_init__(self) -> None:
+        if self.row_count < 0:
+            object.__setattr__(self, "row_count", len(self.rows))
 
     @property
     def ok(self) -> bool:
@@ -263,6 +269,7 @@ class _Caches:
         self.texts: dict[str, str | None] = {}  # raw field → trimmed shared text (None if blank)
         self.documents: dict[str, str] = {}  # raw field → valid document
         self.ints: dict[str, int] = {}
+        self.converted: dict[int, dict[str, Any]] = {}  # column → raw field → choice, days...
         self.seen: dict[tuple[Any, ...], int] = {}  # natural key → first line
 
 
@@ -288,7 +295,7 @@ _FAST_CONVERTERS: dict[Callable[[str], Any], str] = {
 }
 
 
-def _compile_block_parser(spec: KindSpec, index: tuple[int, ...], width: int, pad: bool) -> Any:
+def _compile_block_parser(spec: KindSpec, index: tuple[int, ...], width: int, pad: bool, tuples: bool = False) -> Any:
     """Generate the loop that parses a block of lines of one file layout.
 
     ``parse_block(lines, number, append, slow) -> (last_number, fast_rows)``: for each line,
@@ -325,6 +332,8 @@ def _compile_block_parser(spec: KindSpec, index: tuple[int, ...], width: int, pa
         "build": fast_constructor(spec.row_class),
     }
     used = set(index)
+    converted: list[int] = []  # columns whose other converter's results are cached
+    checked = {name for check in spec.checks for name in re.findall(r"\ba_(\w+)", _fast_condition(check) or "")}
     # Unpacking the whole row at once is cheaper than one subscript per field.
     names = ", ".join(f"f{i}" if i in used else "_" for i in range(width + pad))
     emit(f"{indent}{names}, = f")
@@ -358,6 +367,13 @@ def _compile_block_parser(spec: KindSpec, index: tuple[int, ...], width: int, pa
             cached(pad_, var, "documents", s, f"if not {s}.isalnum(): {fallback}",
                    f"{var} = documents[{s}] = strings.setdefault({s}, {s})")
         elif kind == "money":
+            if tuples:
+                # Tuples feed COPY text: a plain amount needs no Decimal, only its digits
+                # (as text, or as an int where a fast check does arithmetic with it).
+                emit(f"{pad_}if {s}.isascii() and {s}.isdigit():")
+                emit(f"{pad_}    {var} = int({s})" if column.attr in checked else f"{pad_}    {var} = {s}")
+                emit(f"{pad_}else:")
+                pad_ += "    "
             # Amounts vary too much for a dict hit to be the rule: look up without raising.
             # Negative amounts go to the slow path, so the fast one needs no sign checks.
             emit(f"{pad_}{var} = money.get({s})")
@@ -371,9 +387,10 @@ def _compile_block_parser(spec: KindSpec, index: tuple[int, ...], width: int, pa
             cached(pad_, var, "dates", s, f"{var} = dates[{s}] = fast_date({s})")
         elif kind == "period":
             cached(pad_, var, "periods", s, f"{var} = periods[{s}] = parse_period({s})")
-        else:  # choices, days, service years: the slow converter itself
+        else:  # choices, days, service years: the slow converter itself, remembered
             env[f"convert{n}"] = column.convert
-            emit(f"{pad_}{var} = convert{n}({s})")
+            converted.append(n)
+            cached(pad_, var, f"converted{n}", s, f"{var} = converted{n}[{s}] = convert{n}({s})")
     for check in spec.checks:
         condition = _fast_condition(check)
         if condition is not None:
@@ -384,7 +401,8 @@ def _compile_block_parser(spec: KindSpec, index: tuple[int, ...], width: int, pa
     out += [
         # A repeated key: the slow path writes the reject naming the first line.
         f"        if first_line_of(({key},), number) != number: {fallback}",
-        f"        append(build({args}, number))",
+        # A plain tuple (the row's fields, then its line) is far cheaper to make than the row.
+        f"        append(({args}, number))" if tuples else f"        append(build({args}, number))",
         "        fast_rows += 1",
         "    return number, fast_rows",
     ]
@@ -396,6 +414,9 @@ def _compile_block_parser(spec: KindSpec, index: tuple[int, ...], width: int, pa
                      first_line_of=caches.seen.setdefault, MISS=_MISS)
         for cache in ("texts", "documents", "ints", "dates", "periods"):
             scope[f"{cache}_get"] = getattr(caches, cache).get
+        for n in converted:
+            results = caches.converted.setdefault(n, {})
+            scope[f"converted{n}"], scope[f"converted{n}_get"] = results, results.get
         exec(code, scope)  # noqa: S102 - our own generated source
         return scope["parse_block"]
 
@@ -411,9 +432,11 @@ def _fast_condition(check: schema.Check) -> str | None:
 class _RowParser:
     """Parses the data lines of one file once its header is known."""
 
-    def __init__(self, filename: str, spec: KindSpec, header: list[str]):
+    def __init__(self, filename: str, spec: KindSpec, header: list[str], tuples: bool = False):
         self.filename = filename
         self.spec = spec
+        self.tuples = tuples
+        self.as_tuple = attrgetter(*(f.name for f in fields(spec.row_class)))
         self.width = len(header)
         position: dict[str, int] = {}
         for i, name in enumerate(header):
@@ -431,7 +454,7 @@ class _RowParser:
         self.index = tuple(index)
         self.pad = self.width in self.index
         self.caches = _Caches()
-        self.parse_block = _compile_block_parser(spec, self.index, self.width, self.pad)(self.caches)
+        self.parse_block = _compile_block_parser(spec, self.index, self.width, self.pad, tuples)(self.caches)
         getter = attrgetter(*spec.row_class.NATURAL_KEY)
         single = len(spec.row_class.NATURAL_KEY) == 1
         self.key_of: Callable[[Any], tuple[Any, ...]] = (lambda row: (getter(row),)) if single else getter
@@ -439,10 +462,17 @@ class _RowParser:
             (self.names[c.attr], self.index[spec.columns.index(c)]) for c in spec.key_columns
         )
         self.fast_rows = 0
+        self.row_count = 0
         self.last_line = 0
 
-    def parse(self, blocks: Iterable[tuple[int, list[str]]]) -> tuple[list[Any], list[Reject]]:
-        """Parse blocks of data lines (each with the number of its first line)."""
+    def parse(
+        self, blocks: Iterable[tuple[int, list[str]]], on_rows: Callable[[list[Any]], None] | None = None
+    ) -> tuple[list[Any], list[Reject]]:
+        """Parse blocks of data lines (each with the number of its first line).
+
+        With ``on_rows``, the good rows of each block are handed to it (in line order) as
+        soon as the block is parsed and not kept: the returned row list is then empty.
+        """
         self.rows: list[Any] = []
         self.rejects: list[Reject] = []
         money = self.caches.money
@@ -453,14 +483,23 @@ class _RowParser:
         gc.disable()
         try:
             for first, lines in blocks:
+                if on_rows is not None:
+                    self.rows = []  # the slow path appends to self.rows too
                 number, fast_rows = self.parse_block(lines, first - 1, self.rows.append, self._slow_line)
                 self.fast_rows += fast_rows
+                self.row_count += len(self.rows) if on_rows is not None else 0
+                if on_rows is not None and self.rows:
+                    on_rows(self.rows)
                 if len(money) > _MONEY_CACHE_LIMIT:
                     money.clear()
         finally:
             if collecting:
                 gc.enable()
         self.last_line = number
+        if on_rows is None:
+            self.row_count = len(self.rows)
+        else:
+            self.rows = []
         return self.rows, self.rejects
 
     def _slow_line(self, f: list[str], number: int, text: str) -> None:
@@ -485,7 +524,7 @@ class _RowParser:
         if earlier != number:
             self.rejects.append(Reject(self.filename, number, self._duplicate(f, earlier)))
             return
-        self.rows.append(row)
+        self.rows.append(self.as_tuple(row) if self.tuples else row)
 
     def _fix_width(self, f: list[str]) -> list[str] | None:
         """Tolerate one trailing empty field (a row ending in ``;``); else the row is bad."""
@@ -527,19 +566,66 @@ class _RowParser:
 # -- public API --------------------------------------------------------------------------------
 
 
+RowSink = Callable[[FileKind, Mapping[str, str]], Callable[[list[Any]], None]]
+"""A streaming consumer of a file's good rows.
+
+Called with the file's kind and column names (row field → header as written) each time a
+reading of the file starts, it returns the function that then receives the good rows, a
+block at a time and in line order. A file that turns out not to be UTF-8 is read again as
+ISO-8859-1: a second call means "start over", forgetting the rows of the first reading."""
+
+
 def parse_export(filename: str, data: bytes) -> ParsedFile:
     """Parse one export file (its name and bytes) into typed rows and rejects."""
+    return stream_export(filename, data, None)
+
+
+def stream_export(
+    filename: str, data: bytes, sink: RowSink | None, encoding: str | None = None, *, tuples: bool = False
+) -> ParsedFile:
+    """:func:`parse_export` handing the good rows to ``sink`` block by block instead of keeping them.
+
+    The result is :func:`parse_export`'s except that ``rows`` is empty (``row_count`` says
+    how many rows the sink received); memory stays bounded whatever the file's size.
+    ``encoding``, from :func:`detect_encoding`, has the file read once, never started over.
+    With ``tuples``, the sink gets each row as a plain tuple (its fields in order, ``line``
+    last), which costs a fraction of the row object, for consumers that only write the
+    values out (:mod:`chatnomina.hr.pgcopy`): a plain amount may then be its digits (a
+    ``str``) or an ``int`` rather than a ``Decimal``, with the same value.
+    """
     name = os.path.basename(filename) or filename
+    if encoding is not None:
+        return _parse(name, data, encoding, sink, tuples)
     bom = data.startswith(codecs.BOM_UTF8)
     # Read as UTF-8 while it decodes (one pass instead of validating first); the first
     # block that does not decode means ISO-8859-1, and the file is read again as such.
     try:
-        return _parse(name, data, "utf-8-sig" if bom else "utf-8")
+        return _parse(name, data, "utf-8-sig" if bom else "utf-8", sink, tuples)
     except UnicodeDecodeError:
-        return _parse(name, data, "latin-1")
+        return _parse(name, data, "latin-1", sink, tuples)
 
 
-def _parse(name: str, data: bytes, encoding: str) -> ParsedFile:
+def detect_file(filename: str, data: bytes) -> FileKind | None:
+    """The kind :func:`parse_export` will give the file, None when it will be a file-level error.
+
+    Reads only the header (after checking the encoding exactly as the full parse does), to
+    plan work before the files are parsed.
+    """
+    name = os.path.basename(filename) or filename
+    encoding = detect_encoding(data)
+    blocks = _line_blocks(data, encoding)
+    header = None
+    for lines in blocks:
+        header = next(([h.strip() for h in text.split(";")] for text in lines if text.strip()), None)
+        if header is not None:
+            break
+    if header is None:
+        return kind_from_name(name)
+    detection = detect_kind(name, header)
+    return detection.kind if detection.error is None else None
+
+
+def _parse(name: str, data: bytes, encoding: str, sink: RowSink | None = None, tuples: bool = False) -> ParsedFile:
     blocks = _line_blocks(data, encoding)
     number = 0
     header_number, header, rest = 0, None, []
@@ -564,7 +650,7 @@ def _parse(name: str, data: bytes, encoding: str) -> ParsedFile:
         line_count = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
         return ParsedFile(name, detection.kind, (), (), encoding, line_count, error=detection.error)
     assert detection.kind is not None
-    parser = _RowParser(name, SPECS[detection.kind], header)
+    parser = _RowParser(name, SPECS[detection.kind], header, tuples and sink is not None)
 
     def numbered() -> Iterator[tuple[int, list[str]]]:
         first = header_number + 1
@@ -574,13 +660,15 @@ def _parse(name: str, data: bytes, encoding: str) -> ParsedFile:
             yield first, lines
             first += len(lines)
 
-    rows, rejects = parser.parse(numbered())
+    on_rows = sink(detection.kind, dict(parser.names)) if sink is not None else None
+    rows, rejects = parser.parse(numbered(), on_rows)
     notes = [detection.note] if detection.note else []
-    if not rows and not rejects:
+    if not parser.row_count and not rejects:
         notes.append("El archivo solo tiene el encabezado: no tiene filas.")
     return ParsedFile(
         name, detection.kind, tuple(rows), tuple(rejects), encoding,
         max(parser.last_line, header_number), notes=tuple(notes), columns=dict(parser.names),
+        row_count=parser.row_count,
     )
 
 
@@ -612,7 +700,7 @@ def assemble_export(
         if p.error is not None or p.kind is None:
             unusable.append(p)
         elif p.kind in chosen:
-            unusable.append(replace(p, rows=(), rejects=(), error=(
+            unusable.append(replace(p, rows=(), rejects=(), row_count=0, error=(
                 f"es otro archivo de tipo {p.kind.file_name} (ya se importa "
                 f"{chosen[p.kind].filename}); se ignora")))
         else:
@@ -651,25 +739,62 @@ def contract_rejects(
     owners: Mapping[int, str | None] = (
         known_contracts if isinstance(known_contracts, Mapping) else dict.fromkeys(known_contracts)
     )
-    introduces = parsed.kind in (FileKind.CONTRACTS, FileKind.ACTIVE_EMPLOYEES)
-    names = {c.attr: parsed.columns.get(c.attr, c.header) for c in SPECS[parsed.kind].columns}
-    missing = object()
-    rejects = []
-    for row in parsed.rows:
-        contract = row.num_vinculacion
-        owner = owners.get(contract, missing)
-        if owner is missing:
-            if not introduces:
-                rejects.append(Reject(parsed.filename, row.line, (
-                    f"{names['num_vinculacion']} '{contract}' no corresponde a ningún contrato "
-                    "conocido (ni en VINCULACION_HM/ACTIVOS_HM ni en la base de datos)")))
-            continue
-        document = getattr(row, "documento", None)
-        if owner is not None and document is not None and document != owner:
-            rejects.append(Reject(parsed.filename, row.line, (
-                f"{names['documento']} '{document}' no coincide con el documento del contrato "
-                f"{contract} ({owner})")))
-    return tuple(rejects)
+    return tuple(ContractCheck(parsed.kind, parsed.filename, parsed.columns, owners)(parsed.rows))
+
+
+class ContractCheck:
+    """The cross-file check of :func:`contract_rejects` for rows given a block at a time.
+
+    With ``tuples``, the rows are tuples of their fields with ``line`` last (see
+    :func:`stream_export`).
+    """
+
+    def __init__(self, kind: FileKind, filename: str, columns: Mapping[str, str],
+                 owners: Mapping[int, str | None], tuples: bool = False):
+        self.filename = filename
+        self.owners = owners
+        self.introduces = kind in (FileKind.CONTRACTS, FileKind.ACTIVE_EMPLOYEES)
+        self.names = {c.attr: columns.get(c.attr, c.header) for c in SPECS[kind].columns}
+        names = [f.name for f in fields(ROW_CLASS[kind])]
+        has_document = "documento" in names
+        self.contract_of: Callable[[Any], Any]
+        self.document_of: Callable[[Any], Any]
+        self.line_of: Callable[[Any], int]
+        if tuples:
+            self.contract_of = itemgetter(names.index("num_vinculacion"))
+            self.document_of = itemgetter(names.index("documento")) if has_document else (lambda row: None)
+            self.line_of = itemgetter(-1)
+        else:
+            self.contract_of = attrgetter("num_vinculacion")
+            self.document_of = attrgetter("documento") if has_document else (lambda row: None)
+            self.line_of = attrgetter("line")
+
+    def __call__(self, rows: Iterable[Any]) -> list[Reject]:
+        """The rejects of ``rows`` (in their order)."""
+        owners, names, introduces = self.owners, self.names, self.introduces
+        contract_of, document_of, line_of = self.contract_of, self.document_of, self.line_of
+        missing = object()
+        rejects = []
+        passed: tuple[Any, Any] = (missing, missing)  # a person's rows come together: checked once
+        for row in rows:
+            contract = contract_of(row)
+            document = document_of(row)
+            if (contract, document) == passed:
+                continue
+            owner = owners.get(contract, missing)
+            if owner is missing:
+                if not introduces:
+                    rejects.append(Reject(self.filename, line_of(row), (
+                        f"{names['num_vinculacion']} '{contract}' no corresponde a ningún contrato "
+                        "conocido (ni en VINCULACION_HM/ACTIVOS_HM ni en la base de datos)")))
+                continue
+            if owner is not None and document is not None and document != owner:
+                rejects.append(Reject(self.filename, line_of(row), (
+                    f"{names['documento']} '{document}' no coincide con el documento del contrato "
+                    f"{contract} ({owner})")))
+                continue
+            passed = (contract, document)
+        return rejects
 
 
 def _without(parsed: ParsedFile, extra: Iterable[Reject]) -> ParsedFile:
@@ -680,4 +805,4 @@ def _without(parsed: ParsedFile, extra: Iterable[Reject]) -> ParsedFile:
     bad = {r.line for r in extra}
     rows = tuple(r for r in parsed.rows if r.line not in bad)
     rejects = tuple(sorted(parsed.rejects + extra, key=lambda r: r.line))
-    return replace(parsed, rows=rows, rejects=rejects)
+    return replace(parsed, rows=rows, rejects=rejects, row_count=len(rows))

@@ -11,12 +11,18 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+import pytest
 
 from chatnomina.app import create_app
 from chatnomina.hr import facts
 from chatnomina.hr.parser import parse_directory
+from chatnomina.hr.rows import FileKind
+from chatnomina.hr.synthetic import generate_exports
+from chatnomina.services import hr_import
+from chatnomina.services.hr_import import run_import
 from chatnomina.settings import Settings
 from chatnomina.stores import hr as hr_store
+from chatnomina.stores import imports as import_store
 from tests.chat.helpers import bearer, make_user
 from tests.support import FIXTURES, ROOT, start_process, stop_process, subprocess_env
 
@@ -120,3 +126,94 @@ async def test_upload_runs_on_a_worker(aiohttp_client: Any, settings: Settings, 
         assert status["rejected"] and status["rejected"][0].startswith("otro.txt: ")
     finally:
         await asyncio.to_thread(stop_process, worker)
+
+
+# -- the parallel import path -------------------------------------------------------------------
+
+HR_TABLES = {kind: hr_store.TABLES[kind] for kind in FileKind}
+
+
+def _exports_with_mistakes() -> dict[str, bytes]:
+    """A small generated organisation whose files carry the usual mistakes."""
+    files = dict(generate_exports(60, months=6, seed=5))
+    deposits = files["CONSIGNACIONES_HM.TXT"].decode().splitlines()
+    deposits[1] = deposits[1].replace(";NOM;", ";;")
+    deposits[2] = "424242;" + deposits[2].split(";", 1)[1]
+    deposits.append(deposits[3])
+    files["CONSIGNACIONES_HM.TXT"] = ("\n".join(deposits) + "\n").encode()
+    files["ACTIVOS_HM.TXT"] = files["ACTIVOS_HM.TXT"].decode().encode("latin-1")
+    files["otro.txt"] = b"hola;mundo\n"
+    return files
+
+
+async def _tables(db: Any) -> dict[str, list[tuple[Any, ...]]]:
+    """Every HR table's rows (without import id and timestamps), in key order."""
+    out = {}
+    for table in HR_TABLES.values():
+        rows = await db.fetch(f"SELECT {', '.join(table.columns)} FROM {table.name} ORDER BY {', '.join(table.key)}")
+        out[table.name] = [tuple(row) for row in rows]
+    return out
+
+
+async def _truncate_hr(db: Any) -> None:
+    await db.execute(f"TRUNCATE {', '.join(t.name for t in HR_TABLES.values())}")
+
+
+async def _run(db: Any, files: dict[str, bytes], workers: int) -> Any:
+    job = await import_store.create_import(db, source="cli", requested_by="test", status="running")
+    return await run_import(db, job.id, files, workers=workers)
+
+
+async def test_worker_processes_and_a_thread_import_alike(db: Any) -> None:
+    files = _exports_with_mistakes()
+    in_processes = await _run(db, files, workers=2)
+    stored = await _tables(db)
+    await _truncate_hr(db)
+    in_thread = await _run(db, files, workers=0)
+    assert in_thread.files == in_processes.files and in_thread.rejected == in_processes.rejected
+    assert await _tables(db) == stored
+    reference = parse_directory(files)
+    assert in_processes.rejected == reference.report_lines()
+    assert [f["file"] for f in in_processes.files] == [p.filename for p in reference.files]
+    assert in_processes.exit_code == 2 and len(stored["hr_deposits"]) == len(reference.rows(FileKind.DEPOSITS))
+
+
+async def test_first_import_and_merge_store_the_same_rows(db: Any) -> None:
+    files = _exports_with_mistakes()
+    first = await _run(db, files, workers=0)  # empty tables: straight COPY
+    direct = await _tables(db)
+    await _truncate_hr(db)
+    partial = {name: b"\n".join(data.split(b"\n")[:8]) + b"\n" for name, data in files.items()}
+    await _run(db, partial, workers=0)
+    merged = await _run(db, files, workers=0)  # tables not empty: staged and merged
+    assert await _tables(db) == direct
+    assert merged.totals()["rows"] == first.totals()["rows"]
+    assert merged.totals()["inserted"] + merged.totals()["unchanged"] == first.totals()["inserted"]
+    assert merged.totals()["updated"] == 0
+
+
+async def test_a_reimport_writes_nothing(db: Any) -> None:
+    files = _exports_with_mistakes()
+    await _run(db, files, workers=0)
+    versions = await db.fetch("SELECT xmin::text AS v, import_id FROM hr_deposits ORDER BY 1")
+    again = await _run(db, files, workers=2)
+    assert again.totals()["inserted"] == again.totals()["updated"] == 0
+    assert await db.fetch("SELECT xmin::text AS v, import_id FROM hr_deposits ORDER BY 1") == versions
+
+
+async def test_a_failing_worker_rolls_its_file_back(db: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = {"VINCULACION_HM.TXT": (SAMPLE / "VINCULACION_HM.TXT").read_bytes(),
+             "CONSIGNACIONES_HM.TXT": (SAMPLE / "CONSIGNACIONES_HM.TXT").read_bytes()}
+    real = hr_import.prepare_files
+
+    def failing(jobs: Any, known: Any, extra: Any, writer: Any) -> Any:
+        if jobs[0][0] != "CONSIGNACIONES_HM.TXT":
+            return real(jobs, known, extra, writer)
+        with writer(jobs[0][0]) as write:
+            write(b"1158\t1130846901\t")  # half a row, then the worker dies
+            raise RuntimeError("worker died")
+
+    monkeypatch.setattr(hr_import, "prepare_files", failing)
+    with pytest.raises(RuntimeError, match="worker died"):
+        await _run(db, files, workers=0)
+    assert await db.fetchval("SELECT count(*) FROM hr_deposits") == 0
