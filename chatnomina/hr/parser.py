@@ -29,6 +29,7 @@ import codecs
 import gc
 import os
 import re
+import typing
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
@@ -38,6 +39,7 @@ from typing import Any
 
 from chatnomina.errors import InvalidRequest
 from chatnomina.hr import schema
+from chatnomina.hr.pgcopy import escape
 from chatnomina.hr.rows import ROW_CLASS, FileKind, fast_constructor
 from chatnomina.hr.schema import SPECS, KindSpec
 from chatnomina.hr.values import (
@@ -330,6 +332,7 @@ def _compile_block_parser(spec: KindSpec, index: tuple[int, ...], width: int, pa
         "fast_date": _fast_date,
         "parse_period": parse_period,
         "build": fast_constructor(spec.row_class),
+        "escape": escape,
     }
     used = set(index)
     converted: list[int] = []  # columns whose other converter's results are cached
@@ -349,9 +352,11 @@ def _compile_block_parser(spec: KindSpec, index: tuple[int, ...], width: int, pa
         var, s = f"a_{column.attr}", f"f{i}"
         kind = _FAST_CONVERTERS.get(column.convert)
         if kind == "text":
-            # Raw text → trimmed, shared string (None when blank).
+            # Raw text → trimmed, shared string (None when blank); for tuples, already in
+            # COPY form (escaping is one-to-one, so keys compare the same).
+            trimmed = "escape(t)" if tuples else "t"
             cached(indent, var, "texts", s, "t = " + s + ".strip()",
-                   f"{var} = texts[{s}] = strings.setdefault(t, t) if t else None")
+                   f"{var} = texts[{s}] = strings.setdefault({trimmed}, {trimmed}) if t else None")
             if column.required_value:
                 emit(f"{indent}if {var} is None: {fallback}")
             continue
@@ -388,7 +393,10 @@ def _compile_block_parser(spec: KindSpec, index: tuple[int, ...], width: int, pa
         elif kind == "period":
             cached(pad_, var, "periods", s, f"{var} = periods[{s}] = parse_period({s})")
         else:  # choices, days, service years: the slow converter itself, remembered
-            env[f"convert{n}"] = column.convert
+            convert = column.convert
+            if tuples and _is_text(spec.row_class, column.attr):
+                convert = _escaped(convert)
+            env[f"convert{n}"] = convert
             converted.append(n)
             cached(pad_, var, f"converted{n}", s, f"{var} = converted{n}[{s}] = convert{n}({s})")
     for check in spec.checks:
@@ -429,6 +437,24 @@ def _fast_condition(check: schema.Check) -> str | None:
     return fast if isinstance(fast, str) else None
 
 
+def _is_text(cls: Any, attr: str) -> bool:
+    """Whether the row field holds text (``str`` or ``str | None``)."""
+    hint = typing.get_type_hints(cls)[attr]
+    return str in (typing.get_args(hint) or (hint,))
+
+
+def _escaped(convert: Callable[[str], Any]) -> Callable[[str], Any]:
+    return lambda text: escape(convert(text))
+
+
+def _copy_tuple(cls: Any) -> Callable[[Any], tuple[Any, ...]]:
+    """Row → the tuple the fast path makes for it: fields in order, texts in COPY form, line last."""
+    names = [f.name for f in fields(cls)]
+    texts = {i for i, name in enumerate(names) if name != "line" and _is_text(cls, name)}
+    getter = attrgetter(*names)
+    return lambda row: tuple(escape(v) if i in texts and v is not None else v for i, v in enumerate(getter(row)))
+
+
 class _RowParser:
     """Parses the data lines of one file once its header is known."""
 
@@ -436,7 +462,7 @@ class _RowParser:
         self.filename = filename
         self.spec = spec
         self.tuples = tuples
-        self.as_tuple = attrgetter(*(f.name for f in fields(spec.row_class)))
+        self.as_tuple = _copy_tuple(spec.row_class)
         self.width = len(header)
         position: dict[str, int] = {}
         for i, name in enumerate(header):
@@ -455,9 +481,13 @@ class _RowParser:
         self.pad = self.width in self.index
         self.caches = _Caches()
         self.parse_block = _compile_block_parser(spec, self.index, self.width, self.pad, tuples)(self.caches)
-        getter = attrgetter(*spec.row_class.NATURAL_KEY)
-        single = len(spec.row_class.NATURAL_KEY) == 1
-        self.key_of: Callable[[Any], tuple[Any, ...]] = (lambda row: (getter(row),)) if single else getter
+        key = spec.row_class.NATURAL_KEY
+        if tuples:  # the slow path's rows are compared as the tuples the fast path makes
+            positions = [f.name for f in fields(spec.row_class)]
+            getter: Callable[[Any], Any] = itemgetter(*(positions.index(name) for name in key))
+        else:
+            getter = attrgetter(*key)
+        self.key_of: Callable[[Any], tuple[Any, ...]] = (lambda row: (getter(row),)) if len(key) == 1 else getter
         self.key_positions = tuple(
             (self.names[c.attr], self.index[spec.columns.index(c)]) for c in spec.key_columns
         )
@@ -520,11 +550,13 @@ class _RowParser:
         if row is None:
             self.rejects.append(Reject(self.filename, number, "; ".join(problems)))
             return
+        if self.tuples:
+            row = self.as_tuple(row)
         earlier = self.caches.seen.setdefault(self.key_of(row), number)
         if earlier != number:
             self.rejects.append(Reject(self.filename, number, self._duplicate(f, earlier)))
             return
-        self.rows.append(self.as_tuple(row) if self.tuples else row)
+        self.rows.append(row)
 
     def _fix_width(self, f: list[str]) -> list[str] | None:
         """Tolerate one trailing empty field (a row ending in ``;``); else the row is bad."""
@@ -590,8 +622,9 @@ def stream_export(
     ``encoding``, from :func:`detect_encoding`, has the file read once, never started over.
     With ``tuples``, the sink gets each row as a plain tuple (its fields in order, ``line``
     last), which costs a fraction of the row object, for consumers that only write the
-    values out (:mod:`chatnomina.hr.pgcopy`): a plain amount may then be its digits (a
-    ``str``) or an ``int`` rather than a ``Decimal``, with the same value.
+    values out (:mod:`chatnomina.hr.pgcopy`): texts come already escaped for COPY, and a
+    plain amount may be its digits (a ``str``) or an ``int`` rather than a ``Decimal``,
+    with the same value.
     """
     name = os.path.basename(filename) or filename
     if encoding is not None:

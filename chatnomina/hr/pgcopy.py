@@ -70,7 +70,8 @@ def _compile(kind: FileKind, tuples: bool) -> Any:
 
     Most values repeat (dates, codes, names, contract ids), so each column keeps a
     value → text dictionary, seeded with None → ``\\N``; amounts, which rarely repeat,
-    are formatted directly. ``tuples``: rows are tuples of the fields, ``line`` last.
+    are formatted directly. ``tuples``: rows are tuples of the fields, ``line`` last, texts
+    already escaped (as :func:`chatnomina.hr.parser.stream_export` makes them).
     """
     cls = ROW_CLASS[kind]
     hints = typing.get_type_hints(cls)
@@ -89,6 +90,11 @@ def _compile(kind: FileKind, tuples: bool) -> Any:
         value = f"v{i}"
         if not tuples:
             out.append(f"        v{i} = row.{column}")
+        if tuples and expression == "escape({v})":
+            # The parser's tuples carry texts already escaped (see stream_export).
+            out.append(f"        o{i} = NULL if {value} is None else {value}" if optional
+                       else f"        o{i} = {value}")
+            continue
         if _is_decimal(hints[column]):
             # Amounts rarely repeat, except zero: formatting one is cheaper than caching it.
             if optional:
@@ -114,8 +120,8 @@ _ENCODERS = {(kind, tuples): _compile(kind, tuples) for kind in FileKind for tup
 class CopyEncoder:
     """Encodes rows of one kind as COPY text (UTF-8 bytes), block after block, with caches.
 
-    ``tuples``: the rows come as tuples of their fields with ``line`` last (see
-    :func:`chatnomina.hr.parser.stream_export`) instead of row objects.
+    ``tuples``: the rows come as the parser's tuples (fields in order, ``line`` last, texts
+    already escaped; see :func:`chatnomina.hr.parser.stream_export`) instead of row objects.
     """
 
     def __init__(self, kind: FileKind, extra: Sequence[object] = (), *, tuples: bool = False):

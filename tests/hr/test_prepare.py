@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import typing
 import unicodedata
-from dataclasses import fields
 from datetime import date
 from decimal import Decimal
 from enum import Enum
@@ -12,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from chatnomina.hr.parser import detect_file, parse_directory, parse_export
+from chatnomina.hr.parser import detect_file, parse_directory, parse_export, stream_export
 from chatnomina.hr.pgcopy import NULL, CopyEncoder, copy_columns, escape
 from chatnomina.hr.prepare import PreparedFile, plan_export, prepare_files, unusable_file
 from chatnomina.hr.rows import ROW_CLASS, FileKind
@@ -113,6 +112,11 @@ def test_bad_rows_unknown_contracts_and_unusable_files_are_reported_the_same() -
     deposits[4] = ";".join(parts)
     deposits.append(deposits[5])  # a duplicated row
     deposits.append(deposits[6].replace(";NOM;", ";AJU;").replace(";AHORROS;", ";AHO\tRROS\\;"))  # tab, backslash
+    parts = deposits[7].split(";")
+    parts[6] = "A\tB"  # a key with a tab, then the same key again through the slow path
+    deposits.append(";".join(parts))
+    parts[3:6] = [f"{int(v):,}".replace(",", ".") for v in parts[3:6]]
+    deposits.append(";".join(parts))
     files["CONSIGNACIONES_HM.TXT"] = ("\n".join(deposits) + "\n").encode()
     contracts = files["VINCULACION_HM.TXT"].decode().splitlines()
     parts = contracts[2].split(";")
@@ -126,7 +130,8 @@ def test_bad_rows_unknown_contracts_and_unusable_files_are_reported_the_same() -
     files["NOVEDADES_HM.TXT"] = files["NOVEDADES_HM.TXT"].split(b"\n", 1)[0] + b"\n"  # header only
     prepared = _assert_same(files, {1000: "10000000"})
     by_name = {p.parsed.filename: p for p in prepared}
-    assert len(by_name["CONSIGNACIONES_HM.TXT"].parsed.rejects) == 5
+    assert len(by_name["CONSIGNACIONES_HM.TXT"].parsed.rejects) == 6
+    assert "fila duplicada" in by_name["CONSIGNACIONES_HM.TXT"].parsed.report_lines()[-1]
     assert by_name["VINCULACION_HM.TXT"].parsed.rejects
     assert by_name["CONSIGNACIONES_HM_copia.TXT"].parsed.error
     assert by_name["ACTIVOS_HM.TXT"].parsed.encoding == "latin-1"
@@ -173,12 +178,15 @@ def test_detect_file_agrees_with_the_parse(name: str, data: bytes) -> None:
     assert detect_file(name, data) == (parsed.kind if parsed.error is None else None)
 
 
-def test_rows_and_tuples_encode_alike() -> None:
+def test_rows_and_the_parsers_tuples_encode_alike() -> None:
     for name, data in sample_files().items():
         parsed = parse_export(name, data)
         assert parsed.kind is not None
-        as_tuples = [tuple(getattr(r, f.name) for f in fields(r)) for r in parsed.rows]
-        assert CopyEncoder(parsed.kind, (1,))(parsed.rows) == CopyEncoder(parsed.kind, (1,), tuples=True)(as_tuples)
+        blocks: list[list[Any]] = []
+        stream_export(name, data, lambda kind, columns: blocks.append, tuples=True)
+        tuples = [row for block in blocks for row in block]
+        assert [row[-1] for row in tuples] == [row.line for row in parsed.rows]
+        assert CopyEncoder(parsed.kind, (1,))(parsed.rows) == CopyEncoder(parsed.kind, (1,), tuples=True)(tuples)
 
 
 def test_escape_covers_copy_text_specials() -> None:
