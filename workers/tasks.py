@@ -1,4 +1,4 @@
 """Every actor module, imported after the broker: the module ``dramatiq`` loads."""
 
 from workers import broker  # noqa: F401  (must come first: it sets the global broker)
-from workers import backups, imports, payroll, system  # noqa: F401
+from workers import backups, exports, imports, payroll, system  # noqa: F401
