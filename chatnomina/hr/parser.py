@@ -274,6 +274,13 @@ class _Caches:
         self.converted: dict[int, dict[str, Any]] = {}  # column → raw field → choice, days...
         self.seen: dict[tuple[Any, ...], int] = {}  # natural key → first line
 
+    def clear(self) -> None:
+        """Forget everything (the generated parser and its scope form a reference cycle that
+        would keep millions of entries alive until the garbage collector's next full pass)."""
+        for cache in (self.dates, self.money, self.periods, self.strings, self.texts, self.documents,
+                      self.ints, self.seen, *self.converted.values()):
+            cache.clear()
+
 
 _MISS = object()  # "not cached yet" (None is a cached value: a blank text)
 
@@ -523,6 +530,7 @@ class _RowParser:
                 if len(money) > _MONEY_CACHE_LIMIT:
                     money.clear()
         finally:
+            self.caches.clear()
             if collecting:
                 gc.enable()
         self.last_line = number

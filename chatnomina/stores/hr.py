@@ -178,7 +178,8 @@ async def ensure_contracts_of_actives(conn: Executor, import_id: int) -> int:
     """An active employee's contract exists even when VINCULACION_HM did not list it."""
     result = await conn.execute(
         """INSERT INTO hr_contracts (documento, num_vinculacion, fecha_ingreso, tipo_vinculacion, import_id)
-           SELECT documento, num_vinculacion, fecha_ingreso, tipo_contratacion, $1 FROM hr_employees
+           SELECT e.documento, e.num_vinculacion, e.fecha_ingreso, e.tipo_contratacion, $1 FROM hr_employees e
+           WHERE NOT EXISTS (SELECT 1 FROM hr_contracts c WHERE c.num_vinculacion = e.num_vinculacion)
            ON CONFLICT (num_vinculacion) DO NOTHING""",
         import_id,
     )
