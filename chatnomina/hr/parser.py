@@ -277,8 +277,9 @@ class _Caches:
     def clear(self) -> None:
         """Forget everything (the generated parser and its scope form a reference cycle that
         would keep millions of entries alive until the garbage collector's next full pass)."""
-        for cache in (self.dates, self.money, self.periods, self.strings, self.texts, self.documents,
-                      self.ints, self.seen, *self.converted.values()):
+        caches: list[dict[Any, Any]] = [self.dates, self.money, self.periods, self.strings, self.texts,
+                                         self.documents, self.ints, self.seen, *self.converted.values()]
+        for cache in caches:
             cache.clear()
 
 

@@ -98,13 +98,13 @@ async def run_import(
         await _finish(db, report)
         return report
     started = time.perf_counter()
-    known = await hr_store.known_contracts(db)
-    note("Leyendo y validando archivos", 0)
-    plan = await asyncio.to_thread(plan_export, files)
-    if not plan.chosen:
-        report.error = "Ningún archivo es una exportación reconocida del sistema de RR. HH."
-    count = _worker_count(files, len(plan.chosen)) if workers is None else workers
+    count = _worker_count(files) if workers is None else workers
     async with _Workers(count) as pool, _CopyStreams() as streams:
+        known = await hr_store.known_contracts(db)
+        note("Leyendo y validando archivos", 0)
+        plan = await asyncio.to_thread(plan_export, files)
+        if not plan.chosen:
+            report.error = "Ningún archivo es una exportación reconocida del sistema de RR. HH."
         run = _Run(db, import_id, files, note, pool, streams)
         await run.all(plan, known)
     for _, name in plan.chosen:
@@ -190,6 +190,10 @@ class _Run:
     async def skip(self, name: str, chosen: str | None) -> None:
         """Report on a file that is not imported (unrecognised, or a second one of its kind)."""
         self.prepared[name] = await self.pool.run(self.timings[name], unusable_file, name, self.files[name], chosen)
+
+
+def _ready() -> None:
+    """A worker's first task: nothing, once this module is imported."""
 
 
 def _prepare_streamed(
@@ -319,11 +323,11 @@ def _add_file(report: ImportReport, item: PreparedFile, counts: hr_store.UpsertC
     report.rejected.extend(parsed.report_lines())
 
 
-def _worker_count(files: Mapping[str, bytes], tasks: int) -> int:
+def _worker_count(files: Mapping[str, bytes]) -> int:
     """Worker processes for an import of ``files``: none for small ones, else one per core."""
     if sum(len(data) for data in files.values()) < PARALLEL_MIN_BYTES:
         return 0
-    return max(0, min(len(os.sched_getaffinity(0)), MAX_WORKERS, tasks))
+    return max(0, min(len(os.sched_getaffinity(0)), MAX_WORKERS, len(files)))
 
 
 class _Workers:
@@ -342,6 +346,9 @@ class _Workers:
         if self.count > 0:
             # spawn: never fork a process that has threads and an event loop running.
             self.executor = ProcessPoolExecutor(self.count, mp_context=multiprocessing.get_context("spawn"))
+            # Start every worker now (they import this module while the import is planned).
+            for _ in range(self.count):
+                self.executor.submit(_ready)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
