@@ -8,11 +8,14 @@ import weakref
 
 from aiohttp import WSCloseCode, web
 
+from chatnomina.assistant.service import Assistant
 from chatnomina.db import create_pool
+from chatnomina.jobs import JobQueue
 from chatnomina.keys import ASSISTANT, BROKER_REDIS, DB, JOBS, REDIS, S3, SETTINGS, WEBSOCKETS
 from chatnomina.logs import get_logger
 from chatnomina.metrics import POOL
 from chatnomina.redis import create_redis, key
+from chatnomina.s3 import S3 as S3Client
 from chatnomina.settings import Settings
 from chatnomina.web import chat, health, middleware, openapi, throttling
 from chatnomina.web.routing import RouteTable, mount
@@ -43,8 +46,6 @@ async def redis_ctx(app: web.Application) -> AsyncIterator[None]:
 
 async def s3_ctx(app: web.Application) -> AsyncIterator[None]:
     """S3 (uploads, exports, presigned URLs); no network at startup."""
-    from chatnomina.s3 import S3 as S3Client
-
     app[S3] = await S3Client(app[SETTINGS]).open()
     yield
     await app[S3].close()
@@ -52,8 +53,6 @@ async def s3_ctx(app: web.Application) -> AsyncIterator[None]:
 
 async def jobs_ctx(app: web.Application) -> AsyncIterator[None]:
     """The producer side of the job broker."""
-    from chatnomina.jobs import JobQueue
-
     app[JOBS] = JobQueue(app[SETTINGS])
     yield
     app[JOBS].close()
@@ -61,15 +60,14 @@ async def jobs_ctx(app: web.Application) -> AsyncIterator[None]:
 
 async def assistant_ctx(app: web.Application) -> AsyncIterator[None]:
     """The assistant's models, trained once per process (cached across apps)."""
-    from chatnomina.assistant.service import Assistant
-
     app[ASSISTANT] = await Assistant.load(app[SETTINGS])
     yield
 
 
 async def close_websockets(app: web.Application) -> None:
     """on_shutdown: tell every open websocket we are going away (1001) so clients reconnect."""
-    for ws in list(app[WEBSOCKETS]):
+    sockets: weakref.WeakSet[web.WebSocketResponse] = app[WEBSOCKETS]
+    for ws in list(sockets):
         await ws.close(code=WSCloseCode.GOING_AWAY, message=b"server shutdown")
 
 

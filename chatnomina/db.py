@@ -60,7 +60,7 @@ async def create_pool(
     """Open a pool; with ``min_size=0`` it connects lazily, so a database outage at
     startup does not stop the process (readiness reports it instead)."""
     pool = await asyncpg.create_pool(
-        **connect_kwargs(settings),  # type: ignore[arg-type]
+        **connect_kwargs(settings),
         min_size=settings.db_pool_min if min_size is None else min_size,
         max_size=max_size or settings.db_pool_max,
         init=_init_connection,

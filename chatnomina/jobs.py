@@ -57,7 +57,7 @@ class JobQueue:
 
     async def send(self, job: JobName, *args: Any, delay_ms: int | None = None, **kwargs: Any) -> str:
         """Enqueue ``job(*args, **kwargs)``; returns the message id. Call after commit."""
-        message = Message(
+        message: Message[Any] = Message(
             queue_name=job.queue, actor_name=job.actor, args=args, kwargs=kwargs, options={}
         )
         sent = await asyncio.to_thread(self.broker.enqueue, message, delay=delay_ms)
@@ -65,7 +65,9 @@ class JobQueue:
 
     def send_sync(self, job: JobName, *args: Any, **kwargs: Any) -> str:
         """Blocking variant for the CLI and the scheduler."""
-        message = Message(queue_name=job.queue, actor_name=job.actor, args=args, kwargs=kwargs, options={})
+        message: Message[Any] = Message(
+            queue_name=job.queue, actor_name=job.actor, args=args, kwargs=kwargs, options={}
+        )
         return self.broker.enqueue(message).message_id
 
     def close(self) -> None:

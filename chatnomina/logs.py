@@ -57,13 +57,14 @@ def configure_logging(level: str = "info", *, environment: str = "local", json: 
         wrapper_class=structlog.make_filtering_bound_logger(numeric),
         cache_logger_on_first_use=True,
     )
+    final: list[Any] = [
+        structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+        structlog.processors.format_exc_info if json else _identity,
+        renderer,
+    ]
     formatter = structlog.stdlib.ProcessorFormatter(
         foreign_pre_chain=shared,
-        processors=[
-            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-            structlog.processors.format_exc_info if json else _identity,
-            renderer,
-        ],
+        processors=final,
     )
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(formatter)

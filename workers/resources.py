@@ -69,7 +69,9 @@ class ResourcesMiddleware(Middleware):
     def before_worker_boot(self, broker: Any, worker: Any) -> None:
         global _current
         pool_size = max(2, worker.worker_threads if hasattr(worker, "worker_threads") else 4)
-        _current = get_event_loop_thread().run_coroutine(Resources.open(self.settings, pool_size=pool_size))
+        loop_thread = get_event_loop_thread()
+        assert loop_thread is not None, "the AsyncIO middleware must come before ResourcesMiddleware"
+        _current = loop_thread.run_coroutine(Resources.open(self.settings, pool_size=pool_size))
 
     def before_worker_shutdown(self, broker: Any, worker: Any) -> None:
         global _current

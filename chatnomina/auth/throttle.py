@@ -48,7 +48,7 @@ class Throttle:
             "async+redis://",
             implementation="redispy",
             key_prefix=f"{settings.redis_namespace}:limits",
-            connection_pool=redis.connection_pool,
+            connection_pool=redis.connection_pool,  # type: ignore[arg-type]
         )
         self.limiter = FixedWindowRateLimiter(self.storage)
         self.per_ip = parse_many(settings.rate_limit_ip)

@@ -17,7 +17,7 @@ from chatnomina.engine.trace import render_stored
 from chatnomina.errors import NotFound
 from chatnomina.hr import facts
 from chatnomina.hr.facts import PersonRows
-from chatnomina.hr.names import bank_display_name
+from chatnomina.hr.names import bank_display_name, display_full_name
 from chatnomina.hr.values import PayrollPeriod, parse_period
 from chatnomina.services.access import mask_document
 from chatnomina.stores import hr as hr_store
@@ -97,6 +97,18 @@ def profile_view(person: PersonRows, user: User | None, people: dict[str, Any] |
     return view
 
 
+def person_name(person: PersonRows) -> str | None:
+    """The display name, also for people no longer active (from any of their rows)."""
+    if person.active is not None:
+        return facts.person_display_name(person.active)
+    for rows in (person.salaries, person.deposits, person.novelties, person.absences, person.accounts):
+        for row in rows:
+            name = getattr(row, "nombre_completo", None)
+            if name:
+                return display_full_name(name)
+    return None
+
+
 def _account(account: Any) -> dict[str, Any] | None:
     if account is None:
         return None
@@ -133,7 +145,7 @@ def imported_payslip(person: PersonRows, period: PayrollPeriod) -> dict[str, Any
         "period": f"{period.year:04d}-{period.month:02d}",
         "payroll_code": period.code,
         "source": "imported",
-        "employee": {"name": facts.profile(person).nombre if person.active else None,
+        "employee": {"name": person_name(person),
                      "document": mask_document(person.documento)},
         "days_worked": earnings.dias if earnings else None,
         "earnings": earning_lines,
@@ -196,7 +208,7 @@ def computed_payslip_view(person: PersonRows, computed: dict[str, Any]) -> dict[
         "source": "payroll_run",
         "run_id": computed["run_id"],
         "run_status": computed["run_status"],
-        "employee": {"name": facts.profile(person).nombre if person.active else None,
+        "employee": {"name": person_name(person),
                      "document": mask_document(person.documento)},
         "earnings": grouped["earnings"],
         "deductions": grouped["deductions"],

@@ -11,7 +11,7 @@ from pydantic import BaseModel, TypeAdapter
 from chatnomina import __version__
 from chatnomina.web.routing import PUBLIC, Endpoint, RouteTable
 
-ENDPOINTS = web.AppKey("endpoints", list)
+ENDPOINTS = web.AppKey("endpoints", list[Endpoint])
 routes = RouteTable("operaciones")
 
 _REF = "#/components/schemas/{model}"
@@ -143,4 +143,5 @@ def build_spec(endpoints: Iterable[Endpoint], *, title: str = "ChatNomina API") 
 @routes.get("/openapi.json", summary="Descripción OpenAPI 3.1 de cada ruta", access=PUBLIC)
 async def openapi(request: web.Request) -> dict[str, Any]:
     """The description of every route this process serves."""
-    return build_spec(request.app[ENDPOINTS])
+    endpoints: list[Endpoint] = request.app[ENDPOINTS]
+    return build_spec(endpoints)
