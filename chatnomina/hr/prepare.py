@@ -1,10 +1,11 @@
 """Preparing export files for the database: parse, check and encode as COPY text, file by file.
 
-Pure (no I/O), and built to run in worker processes: :func:`prepare_files` takes a file's
-bytes and returns its report (kind, rejects, notes) and its good rows as COPY text chunks
-(:mod:`chatnomina.hr.pgcopy`), never the row objects themselves, so the result is cheap to
-send back to the importing process, and a file of any size is parsed, checked and encoded
-one block at a time in bounded memory.
+Pure (no I/O of its own), and built to run in worker processes: :func:`prepare_files` takes
+files' bytes and returns each one's report (kind, rejects, notes) and its good rows as COPY
+text (:mod:`chatnomina.hr.pgcopy`), never the row objects themselves. A file of any size is
+parsed, checked and encoded one block at a time; with a caller-supplied writer, each block's
+COPY text leaves as soon as it is made (the import streams it into the database while the
+rest of the file is still being parsed), so memory stays bounded.
 
 The results are exactly :func:`~chatnomina.hr.parser.parse_directory`'s: :func:`plan_export`
 picks the same file of each kind and orders them the same way, and the cross-file contract
