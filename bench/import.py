@@ -136,8 +136,10 @@ def _cpu_seconds() -> tuple[float, float]:
 
 def _run_once(directory: Path) -> dict[str, Any]:
     """One import exactly as ``chatnomina import hr-exports DIR`` runs it; returns the figures."""
+    import asyncpg
+
     from chatnomina.commands.imports import read_export_files
-    from chatnomina.db import create_pool
+    from chatnomina.db import connect_kwargs, create_pool
     from chatnomina.logs import configure_logging
     from chatnomina.services.hr_import import run_import
     from chatnomina.settings import Settings
@@ -145,13 +147,27 @@ def _run_once(directory: Path) -> dict[str, Any]:
 
     settings = Settings.from_env(service_env() | {"DB_NAME": os.environ["BENCH_DB_NAME"]})
     configure_logging("warning", environment=settings.environment)
+    wal: dict[str, Any] = {}
+
+    async def server_counters() -> tuple[int, int]:
+        """WAL position and requested checkpoints (server-wide: other databases count too)."""
+        conn = await asyncpg.connect(**connect_kwargs(settings))  # type: ignore[arg-type]
+        try:
+            row = await conn.fetchrow("SELECT pg_current_wal_lsn() - '0/0'::pg_lsn AS lsn, checkpoints_req "
+                                      "FROM pg_stat_bgwriter")
+            return int(row["lsn"]), int(row["checkpoints_req"])
+        finally:
+            await conn.close()
+
     async def run() -> Any:
+        wal["before"] = await server_counters()
         pool = await create_pool(settings, min_size=0, max_size=2)
         try:
             job = await import_store.create_import(pool, source="cli", requested_by="bench", status="running")
             return await run_import(pool, job.id, files)
         finally:
             await pool.close()
+            wal["after"] = await server_counters()
 
     cpu_before = _cpu_seconds()
     started = time.perf_counter()
@@ -188,6 +204,8 @@ def _run_once(directory: Path) -> dict[str, Any]:
             "largest_worker_process": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
         },
         "input_megabytes": round(sum(len(d) for d in files.values()) / 1e6, 1),
+        "postgres_wal_megabytes": round((wal["after"][0] - wal["before"][0]) / 1e6),
+        "postgres_checkpoints_requested": wal["after"][1] - wal["before"][1],
     }
 
 
