@@ -1,9 +1,10 @@
 """Chat turns, handoff to a human and feedback: store, then publish.
 
-A turn: (1) a retried ``client_message_id`` returns the first result and publishes nothing;
-(2) the assistant answers outside any transaction (it only reads); (3) one short
-transaction appends the question and the answer (and a handoff notice when the assistant
-asks for a human); (4) after commit, the new messages are published in sequence order.
+A turn: (1) a retried ``client_message_id`` returns the first result and publishes nothing
+(checked in the same round trip as the authorization); (2) the assistant answers outside any
+transaction (it only reads); (3) one statement appends the question and the answer with the
+new context (a short transaction also adds a handoff notice when the assistant asks for a
+human); (4) after commit, the new messages are published in sequence order.
 """
 
 from __future__ import annotations
@@ -105,9 +106,10 @@ async def _publish(deps: ChatDeps, messages: list[Message]) -> None:
 
 async def authorize_conversation(db: asyncpg.Pool, principal: Principal, conversation_id: uuid.UUID) -> Conversation:
     """The conversation, if ``principal`` takes part in it (never reveal others' existence)."""
-    conversation = await chat_store.get_conversation(db, conversation_id)
     user_id = principal.user_id
-    if conversation is None or user_id is None or not await chat_store.is_participant(db, conversation_id, user_id):
+    conversation = (await chat_store.conversation_of_participant(db, conversation_id, user_id)
+                    if user_id is not None else None)
+    if conversation is None:
         raise NotFound("La conversación no existe.")
     return conversation
 
@@ -116,6 +118,10 @@ async def _existing_turn(deps: ChatDeps, user_id: int, client_message_id: str) -
     first = await chat_store.find_by_client_id(deps.db, user_id, client_message_id)
     if first is None:
         return None
+    return await _replayed_turn(deps, first)
+
+
+async def _replayed_turn(deps: ChatDeps, first: Message) -> Turn:
     reply = await chat_store.find_reply(deps.db, first.id)
     return Turn(first.conversation_id, first, reply, duplicate=True)
 
@@ -137,17 +143,23 @@ async def post_message(
         raise InvalidRequest("El mensaje está vacío.", field="message")
     if len(text) > MAX_TEXT:
         raise InvalidRequest(f"El mensaje supera {MAX_TEXT} caracteres.", field="message")
-    if client_message_id:
-        existing = await _existing_turn(deps, user_id, client_message_id)
-        if existing is not None:
-            return existing
-
     if conversation_id is None:
+        if client_message_id:
+            existing = await _existing_turn(deps, user_id, client_message_id)
+            if existing is not None:
+                return existing
         conversation = await chat_store.create_conversation(
             deps.db, owner_user_id=user_id, owner_document=principal.document, title=text[:80]
         )
     else:
-        conversation = await authorize_conversation(deps.db, principal, conversation_id)
+        # the retry check and the authorization in one round trip
+        begun = await chat_store.start_turn(deps.db, user_id=user_id, client_message_id=client_message_id,
+                                            conversation_id=conversation_id)
+        if begun.existing is not None:
+            return await _replayed_turn(deps, begun.existing)
+        if begun.conversation is None:
+            raise NotFound("La conversación no existe.")
+        conversation = begun.conversation
     is_owner = conversation.owner_user_id == user_id
     sender_kind = "user" if is_owner else "agent"
 
@@ -156,27 +168,20 @@ async def post_message(
         reply = await deps.responder.respond(deps.db, principal=principal, text=text, context=conversation.context)
 
     try:
-        async with transaction(deps.db) as conn:
-            current = await chat_store.get_conversation(conn, conversation.id, for_update=True)
-            assert current is not None
-            stored = [await chat_store.append_message(
-                conn, conversation_id=conversation.id, sender_kind=sender_kind, text=text,
+        if reply is not None and reply.handoff:
+            stored = await _store_with_handoff(deps, conversation.id, sender_kind, text, user_id, client_message_id,
+                                               reply)
+        else:
+            # the common turn: question and answer (and the new context) in one statement
+            stored = await chat_store.append_turn(
+                deps.db, conversation_id=conversation.id, sender_kind=sender_kind, text=text,
                 sender_user_id=user_id, client_message_id=client_message_id,
-            )]
-            answer: Message | None = None
-            if reply is not None and current.handoff_state != "active":
-                answer = await chat_store.append_message(
-                    conn, conversation_id=conversation.id, sender_kind="assistant", text=reply.text,
-                    reply_to=stored[0].id, payload=reply.payload(),
-                )
-                stored.append(answer)
-                await chat_store.update_context(conn, conversation.id, reply.context)
-                if reply.handoff and current.handoff_state == "none":
-                    await chat_store.set_handoff(conn, conversation.id, "requested")
-                    stored.append(await chat_store.append_message(
-                        conn, conversation_id=conversation.id, sender_kind="system", text=HANDOFF_NOTICE,
-                        payload={"event": "handoff.requested"},
-                    ))
+                answer=reply.text if reply is not None else None,
+                answer_payload=reply.payload() if reply is not None else None,
+                context=reply.context if reply is not None else None,
+            )
+            if not stored:
+                raise NotFound("La conversación no existe.")
     except asyncpg.UniqueViolationError:
         # The same client_message_id raced in from another request: return the winner's result.
         assert client_message_id is not None
@@ -187,7 +192,36 @@ async def post_message(
     await _publish(deps, stored)
     if len(stored) > 2:
         await _announce_handoff(deps, conversation.id)
+    answer = stored[1] if len(stored) > 1 else None
     return Turn(conversation.id, stored[0], answer)
+
+
+async def _store_with_handoff(
+    deps: ChatDeps, conversation_id: uuid.UUID, sender_kind: str, text: str, user_id: int,
+    client_message_id: str | None, reply: Reply,
+) -> list[Message]:
+    """Question, answer and (unless already requested) the handoff notice, in one transaction."""
+    async with transaction(deps.db) as conn:
+        current = await chat_store.get_conversation(conn, conversation_id, for_update=True)
+        if current is None:
+            raise NotFound("La conversación no existe.")
+        stored = [await chat_store.append_message(
+            conn, conversation_id=conversation_id, sender_kind=sender_kind, text=text,
+            sender_user_id=user_id, client_message_id=client_message_id,
+        )]
+        if current.handoff_state != "active":
+            stored.append(await chat_store.append_message(
+                conn, conversation_id=conversation_id, sender_kind="assistant", text=reply.text,
+                reply_to=stored[0].id, payload=reply.payload(),
+            ))
+            await chat_store.update_context(conn, conversation_id, reply.context)
+            if current.handoff_state == "none":
+                await chat_store.set_handoff(conn, conversation_id, "requested")
+                stored.append(await chat_store.append_message(
+                    conn, conversation_id=conversation_id, sender_kind="system", text=HANDOFF_NOTICE,
+                    payload={"event": "handoff.requested"},
+                ))
+    return stored
 
 
 async def _announce_handoff(deps: ChatDeps, conversation_id: uuid.UUID) -> None:

@@ -175,6 +175,94 @@ async def append_message(
     return message_from_row(row)
 
 
+@dataclass(frozen=True)
+class TurnStart:
+    """What a chat turn reads before the assistant answers (one round trip)."""
+
+    #: the message already stored under this ``client_message_id`` (a retry), if any
+    existing: Message | None
+    #: the conversation, when the user takes part in it
+    conversation: Conversation | None
+
+
+async def start_turn(
+    db: Executor, *, user_id: int, client_message_id: str | None, conversation_id: uuid.UUID | None
+) -> TurnStart:
+    """The retried message (by ``client_message_id``) and the conversation if ``user_id`` is in it."""
+    row = await db.fetchrow(
+        """SELECT (SELECT m FROM messages m WHERE m.sender_user_id = $1 AND m.client_message_id = $2) AS existing,
+                  (SELECT c FROM conversations c
+                   WHERE c.id = $3 AND EXISTS (SELECT 1 FROM conversation_participants p
+                                               WHERE p.conversation_id = c.id AND p.user_id = $1
+                                                 AND p.left_at IS NULL)) AS conversation""",
+        user_id, client_message_id, conversation_id,
+    )
+    existing = row["existing"]
+    return TurnStart(message_from_row(existing) if existing is not None else None,
+                     _conversation(row["conversation"]))
+
+
+async def conversation_of_participant(db: Executor, conversation_id: uuid.UUID, user_id: int) -> Conversation | None:
+    """The conversation, if ``user_id`` takes part in it (one round trip)."""
+    return _conversation(await db.fetchrow(
+        f"""SELECT {_CONV} FROM conversations c
+            WHERE id = $1 AND EXISTS (SELECT 1 FROM conversation_participants p
+                                      WHERE p.conversation_id = c.id AND p.user_id = $2 AND p.left_at IS NULL)""",
+        conversation_id, user_id,
+    ))
+
+
+async def append_turn(
+    db: Executor,
+    *,
+    conversation_id: uuid.UUID,
+    sender_kind: str,
+    text: str,
+    sender_user_id: int | None,
+    client_message_id: str | None,
+    answer: str | None = None,
+    answer_payload: dict[str, Any] | None = None,
+    context: dict[str, Any] | None = None,
+) -> list[Message]:
+    """Append a message and, unless an agent is handling the conversation, the assistant's answer.
+
+    One statement (atomic on its own, no explicit transaction): the conversation's row lock
+    taken by the ``UPDATE`` allocates both sequence numbers, exactly as consecutive
+    :func:`append_message` calls would; with an answer the conversation's context is replaced.
+    Returns the stored messages in sequence order (the question alone when an agent took over
+    between the assistant's answer and this write); empty when the conversation is gone.
+    """
+    rows = await db.fetch(
+        f"""WITH conv AS (
+                UPDATE conversations
+                SET last_seq = last_seq + CASE WHEN $6::text IS NOT NULL AND handoff_state <> 'active'
+                                               THEN 2 ELSE 1 END,
+                    context = CASE WHEN $6::text IS NOT NULL AND handoff_state <> 'active'
+                                   THEN $8::jsonb ELSE context END,
+                    updated_at = now()
+                WHERE id = $1
+                RETURNING last_seq, $6::text IS NOT NULL AND handoff_state <> 'active' AS answered
+            ), question AS (
+                INSERT INTO messages (conversation_id, seq, sender_kind, sender_user_id, client_message_id,
+                                      reply_to, text, payload)
+                SELECT $1, CASE WHEN conv.answered THEN conv.last_seq - 1 ELSE conv.last_seq END,
+                       $2, $3, $4, NULL, $5, '{{}}'::jsonb
+                FROM conv
+                RETURNING {_MSG}
+            ), answer AS (
+                INSERT INTO messages (conversation_id, seq, sender_kind, sender_user_id, client_message_id,
+                                      reply_to, text, payload)
+                SELECT $1, conv.last_seq, 'assistant', NULL, NULL, question.id, $6, $7::jsonb
+                FROM conv, question WHERE conv.answered
+                RETURNING {_MSG}
+            )
+            SELECT * FROM question UNION ALL SELECT * FROM answer ORDER BY seq""",
+        conversation_id, sender_kind, sender_user_id, client_message_id, text, answer,
+        answer_payload or {}, context or {},
+    )
+    return [message_from_row(r) for r in rows]
+
+
 async def find_by_client_id(db: Executor, sender_user_id: int, client_message_id: str) -> Message | None:
     row = await db.fetchrow(
         f"SELECT {_MSG} FROM messages WHERE sender_user_id = $1 AND client_message_id = $2",

@@ -5,16 +5,18 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
+from dataclasses import replace
+from types import MappingProxyType
 from typing import Any, AsyncIterator
 
-from aiohttp import WSMsgType, web
+from aiohttp import WSCloseCode, WSMsgType, web
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from chatnomina.auth.principal import Principal
 from chatnomina.auth.tokens import check_claims, decode_access_token
 from chatnomina.chat import events
 from chatnomina.chat.hub import Connection, Hub
-from chatnomina.errors import ChatNominaError, InvalidRequest, InvalidToken, NotFound
+from chatnomina.errors import ChatNominaError, InvalidRequest, InvalidToken, NotFound, ServiceUnavailable
 from chatnomina.keys import ASSISTANT, DB, HUB, REDIS, SETTINGS, WEBSOCKETS
 from chatnomina.logs import get_logger
 from chatnomina.services import chat as chat_service
@@ -32,11 +34,13 @@ AUTH_TIMEOUT_SECONDS = 5.0
 MAX_FRAME_BYTES = 64 * 1024
 CLOSE_UNAUTHORIZED = 4401
 CLOSE_FORBIDDEN = 4403
+CLOSE_TRY_AGAIN = 1013
+_NO_CLAIMS: MappingProxyType[str, Any] = MappingProxyType({})
 
 
 async def hub_ctx(app: web.Application) -> AsyncIterator[None]:
     """One hub per process: started after Redis and the pool, stopped before them."""
-    hub = Hub(app[SETTINGS], app[REDIS], app[DB], queue_size=app[SETTINGS].ws_outbound_queue)
+    hub = Hub(app[SETTINGS], app[DB], queue_size=app[SETTINGS].ws_outbound_queue)
     await hub.start()
     app[HUB] = hub
     yield
@@ -229,11 +233,17 @@ async def _authenticate(request: web.Request, ws: web.WebSocketResponse) -> Prin
 
         if await is_access_token_revoked(request.app[REDIS], settings, claims):
             raise InvalidToken("El token fue revocado.")
-        return Principal.from_claims(claims)
+        # A socket lives for hours and nothing on it reads the raw claims (only logout does).
+        return replace(Principal.from_claims(claims), claims=_NO_CLAIMS)
     except (InvalidToken, asyncio.TimeoutError, json.JSONDecodeError, ValueError) as exc:
         reason = exc.message if isinstance(exc, InvalidToken) else "Autenticación requerida."
         await ws.send_json({"type": "error", "code": "INVALID_TOKEN", "message": reason, "details": {}})
         await ws.close(code=CLOSE_UNAUTHORIZED, message=b"token invalido")
+        return None
+    except ServiceUnavailable as exc:
+        # e.g. the revocation list cannot be read: the client should retry, not log in again
+        await ws.send_json(_error_frame(exc))
+        await ws.close(code=CLOSE_TRY_AGAIN, message=b"reintente")
         return None
 
 
@@ -242,6 +252,8 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
     """auth → ready; subscribe (with after) replays then streams; message → ack; typing; ping → pong."""
     ws = web.WebSocketResponse(heartbeat=25.0, max_msg_size=MAX_FRAME_BYTES, compress=False)
     await ws.prepare(request)
+    # The 101's headers (security headers included) are on the wire; a socket lives for hours.
+    ws.headers.clear()
     principal = await _authenticate(request, ws)
     if principal is None:
         return ws
@@ -260,6 +272,13 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
                 continue
             if not await _handle_frame(request, conn, message.data):
                 break
+    # After the upgrade an error must close the socket: raised further, it would become an
+    # HTTP error response written into the websocket stream.
+    except (asyncio.TimeoutError, ServiceUnavailable):
+        await conn.close(CLOSE_TRY_AGAIN, "servicio no disponible; reintente")
+    except Exception:
+        log.exception("ws.handler_failed", connection=conn.id)
+        await conn.close(WSCloseCode.INTERNAL_ERROR, "error interno")
     finally:
         await hub.unregister(conn)
         if not ws.closed:
