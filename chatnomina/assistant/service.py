@@ -36,6 +36,7 @@ from chatnomina.assistant.answerers import (
     general,
 )
 from chatnomina.assistant.answerers.base import merge_sources
+from chatnomina.assistant.answerers.computed import ComputedLine, ComputedPayslip
 from chatnomina.assistant.context import ConversationContext
 from chatnomina.assistant.knowledge import KnowledgeBase, default_knowledge
 from chatnomina.assistant.nlu import (
@@ -51,10 +52,13 @@ from chatnomina.assistant.nlu import (
 )
 from chatnomina.assistant.nlu.text import normalize
 from chatnomina.auth.principal import Principal
+from chatnomina.engine.trace import render_stored
 from chatnomina.hr import facts
+from chatnomina.hr.values import PayrollPeriod
 from chatnomina.services.chat import Reply
 from chatnomina.settings import Settings
 from chatnomina.stores import hr as hr_store
+from chatnomina.stores import payroll as payroll_store
 from chatnomina.stores import vacations as vacation_store
 
 BOGOTA = ZoneInfo("America/Bogota")
@@ -63,6 +67,8 @@ BOGOTA = ZoneInfo("America/Bogota")
 DATA_INTENTS = frozenset(DATA_ANSWERERS)
 #: Intents that need the ChatNomina vacation requests besides the exports.
 _VACATION_INTENTS = frozenset({"vacaciones_saldo", "vacaciones_solicitar"})
+#: questions answered from computed payslips when a payroll run has them
+_PAYSLIP_INTENTS = frozenset({"explicar_nomina", "deducciones", "retencion_fuente"})
 #: Intents where naming someone else means asking for their data.
 _GUARDED = DATA_INTENTS | {"normativa", "fuera_de_alcance"}
 _SOCIAL = frozenset({"saludo", "despedida"})
@@ -263,7 +269,27 @@ async def load_employee(db: Any, document: str, intents: frozenset[str]) -> Empl
             approved = (await vacation_store.approved_not_imported_days(conn, document, contract)
                         if contract is not None else Decimal(0))
             requests = VacationRequests(Decimal(approved), Decimal(await vacation_store.pending_days(conn, document)))
-    return Employee(person, requests)
+        payslips = await computed_payslips(conn, document) if intents & _PAYSLIP_INTENTS else {}
+    return Employee(person, requests, payslips)
+
+
+async def computed_payslips(db: Any, document: str, latest: int = 2) -> dict[PayrollPeriod, ComputedPayslip]:
+    """The payroll runs' payslips of the ``latest`` computed periods, with rendered traces."""
+    found: dict[PayrollPeriod, ComputedPayslip] = {}
+    for row in (await payroll_store.computed_periods(db, document))[-latest:]:
+        stored = await payroll_store.latest_payslip(db, document, row["period"])
+        if stored is None:
+            continue
+        year, month = (int(part) for part in stored["period"].split("-"))
+        payroll = PayrollPeriod(year, month, "M")
+        lines = tuple(
+            ComputedLine.from_trace(line["code"], line["label"], line["category"], line["amount"],
+                                    render_stored(line["trace"]))
+            for line in stored["lines"]
+        )
+        found[payroll] = ComputedPayslip(payroll, stored["gross"], stored["deductions"], stored["net"], lines,
+                                         source="payroll_run")
+    return found
 
 
 class Assistant:

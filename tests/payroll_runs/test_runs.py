@@ -168,3 +168,18 @@ async def test_endpoints_events_and_self_service_switch(aiohttp_client: Any, db:
     closed = await client.post(f"/api/v1/payroll/runs/{run_id}/close", headers=bearer(settings, admin))
     assert closed.status == 200 and (await closed.json())["status"] == "closed"
     assert (await client.post(f"/api/v1/payroll/runs/{run_id}/close", headers=bearer(settings, admin))).status == 409
+
+
+async def test_assistant_explains_a_computed_payslip(aiohttp_client: Any, db: Any, redis: Any, settings: Settings, queue: JobQueue) -> None:
+    await import_sample(db)
+    employee = await make_user(db, "ana@example.co", ["employee"], "1130846901", "Ana")
+    run = await payroll_runs.create_run(db, queue, period="2026-10", requested_by="test")
+    await run_to_completion(db, redis, settings, queue, run.id)
+    client = await aiohttp_client(create_app(settings.with_overrides(today=date(2026, 11, 27))))
+    response = await client.post("/api/v1/chat/message", headers=bearer(settings, employee),
+                                 json={"message": "¿Por qué me descontaron tanto en octubre?"})
+    body = await response.json()
+    assert body["response"]["intent"] == "explicar_nomina"
+    assert {"type": "payroll_run", "period": "202610M"} in body["response"]["sources"]
+    text = body["response"]["text"]
+    assert "$2.478.157" in text and "Aporte a salud" in text and "bajó de $2.447.000 a $0" not in text

@@ -333,6 +333,17 @@ def _summary(view: PayslipItems) -> str:
             f"neto {cop(view.net)}{paid}.")
 
 
+def _by_key(view: PayslipItems, *, by_concept: bool) -> tuple[dict[str, Item], dict[str, Decimal]]:
+    """Items and amounts keyed by line (same source) or by concept (summing lines of one concept)."""
+    items: dict[str, Item] = {}
+    amounts: dict[str, Decimal] = {}
+    for item in view.items:
+        key = item.concept if by_concept else item.key
+        items.setdefault(key, item)
+        amounts[key] = amounts.get(key, ZERO) + item.amount
+    return items, amounts
+
+
 def _compare(ask: Ask, employee: Employee, view: PayslipItems) -> Answer | None:
     payrolls = sorted({r.cod_nomina for r in employee.person.deposits if r.cod_nomina < view.payroll})
     if not payrolls:
@@ -341,13 +352,15 @@ def _compare(ask: Ask, employee: Employee, view: PayslipItems) -> Answer | None:
     if before is None:
         return None
     concepts = set(ask.entities.concepts)
-    old = {item.key: item for item in before.items}
-    new = {item.key: item for item in view.items}
+    # A payroll run's lines and imported lines name things differently: compare by concept then.
+    same_source = before.source == view.source
+    old, amounts_a = _by_key(before, by_concept=not same_source)
+    new, amounts_b = _by_key(view, by_concept=not same_source)
     changes = []
     for key in list(old) + [k for k in new if k not in old]:
         a, b = old.get(key), new.get(key)
-        amount_a = a.amount if a else ZERO
-        amount_b = b.amount if b else ZERO
+        amount_a = amounts_a.get(key, ZERO)
+        amount_b = amounts_b.get(key, ZERO)
         item = b or a
         assert item is not None
         if amount_a == amount_b or (concepts and item.concept not in concepts):
@@ -363,7 +376,8 @@ def _compare(ask: Ask, employee: Employee, view: PayslipItems) -> Answer | None:
         return Answer(head + " No cambió ningún concepto de tu nómina" + (" de los que preguntas." if concepts else "."),
                       _sources(view, []))
     text = head + " Cambió:\n" + bullets(line for _item, line in changes)
-    whys = [f"{item.label}: {item.why}" for item, _line in changes if item.key in new][:3]
+    whys = [f"{item.label}: {item.why}" for item, _line in changes
+            if (item.key if same_source else item.concept) in new and item in new.values()][:3]
     if whys:
         text += "\nEn " + month_label(view.payroll) + ":\n" + bullets(whys)
     return Answer(text, _sources(view, [item for item, _l in changes]))
