@@ -322,6 +322,9 @@ def _compile_block_parser(spec: KindSpec, index: tuple[int, ...], width: int, pa
         "    for text in lines:",
         "        number += 1",
         "        if not text: continue",
+        "        if '\\x00' in text:",
+        "            slow(text.split(';'), number, text)",
+        "            continue",
         "        f = text.split(';')",
         f"        if len(f) != {width}:",
         "            slow(f, number, text)",
@@ -374,7 +377,8 @@ def _compile_block_parser(spec: KindSpec, index: tuple[int, ...], width: int, pa
             emit(f"{indent}else:")
             pad_ = indent + "    "
         if kind == "int":
-            cached(pad_, var, "ints", s, f"{var} = ints[{s}] = int({s}) if {s}.isdigit() else parse_int({s})")
+            cached(pad_, var, "ints", s,
+                   f"{var} = ints[{s}] = int({s}) if {s}.isdigit() and len({s}) <= 9 else parse_int({s})")
         elif kind == "document":
             # Anything but letters and digits (blanks included) is for the slow path.
             cached(pad_, var, "documents", s, f"if not {s}.isalnum(): {fallback}",
@@ -383,7 +387,7 @@ def _compile_block_parser(spec: KindSpec, index: tuple[int, ...], width: int, pa
             if tuples:
                 # Tuples feed COPY text: a plain amount needs no Decimal, only its digits
                 # (as text, or as an int where a fast check does arithmetic with it).
-                emit(f"{pad_}if {s}.isascii() and {s}.isdigit():")
+                emit(f"{pad_}if {s}.isascii() and {s}.isdigit() and len({s}) <= 12:")
                 emit(f"{pad_}    {var} = int({s})" if column.attr in checked else f"{pad_}    {var} = {s}")
                 emit(f"{pad_}else:")
                 pad_ += "    "
@@ -391,7 +395,7 @@ def _compile_block_parser(spec: KindSpec, index: tuple[int, ...], width: int, pa
             # Negative amounts go to the slow path, so the fast one needs no sign checks.
             emit(f"{pad_}{var} = money.get({s})")
             emit(f"{pad_}if {var} is None:")
-            emit(f"{pad_}    if {s}.isdigit(): {var} = money[{s}] = Decimal({s})")
+            emit(f"{pad_}    if {s}.isdigit() and len({s}) <= 12: {var} = money[{s}] = Decimal({s})")
             emit(f"{pad_}    else:")
             emit(f"{pad_}        {var} = parse_money({s})")
             emit(f"{pad_}        if {var}.is_signed(): {fallback}")
@@ -553,6 +557,10 @@ class _RowParser:
                 self.rejects.append(Reject(self.filename, number, reason))
                 return
             f = fixed
+        if "\x00" in text:
+            # PostgreSQL text cannot hold NUL; the HR system never means one
+            self.rejects.append(Reject(self.filename, number, "la fila contiene un carácter nulo (\\0)"))
+            return
         if self.pad:
             f.append("")
         row, problems = self._slow(f, number)

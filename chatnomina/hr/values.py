@@ -111,6 +111,10 @@ def parse_date(text: str) -> date:
         raise BadValue("no es una fecha válida") from None
 
 
+MONEY_MAX_DIGITS = 12  # numeric(14,2): up to 999.999.999.999,99 pesos
+INT_MAX = 2_147_483_647  # PostgreSQL integer; contract ids are bigint but never this large
+
+
 def _digits(text: str) -> bool:
     # isdecimal, not isdigit: exactly the characters int() and Decimal() read as digits
     # (superscripts such as "²" are digits but not decimals), so the parsers' fast paths,
@@ -148,6 +152,8 @@ def parse_money(text: str) -> Decimal:
         integer, fraction = body, ""
     if not _digits(integer):
         raise BadValue("no es un valor numérico")
+    if len(integer.lstrip("0")) > MONEY_MAX_DIGITS:
+        raise BadValue("excede el valor máximo admitido (999.999.999.999)")
     try:
         return Decimal(f"{sign}{integer}.{fraction}" if fraction else f"{sign}{integer}")
     except InvalidOperation:  # pragma: no cover - the checks above leave only digits
@@ -183,10 +189,13 @@ def _unsigned_decimal(text: str, reason: str) -> Decimal:
 
 
 def parse_int(text: str) -> int:
-    """A non-negative whole number written with digits only."""
+    """A non-negative whole number written with digits only (small enough for an integer column)."""
     if not _digits(text):
         raise BadValue("no es un número entero válido")
-    return int(text)
+    value = int(text)
+    if value > INT_MAX:
+        raise BadValue("excede el valor máximo admitido")
+    return value
 
 
 def parse_period(text: str) -> PayrollPeriod:
