@@ -339,6 +339,7 @@ class Hub:
     # -- the listener ---------------------------------------------------------------------
     async def _listen(self) -> None:
         """Keep one subscription open: connect, subscribe, health-check, reconnect after outages."""
+        loop = asyncio.get_running_loop()
         backoff = 0.1
         outage = False
         while True:
@@ -350,8 +351,13 @@ class Hub:
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 5.0)
                 continue
-            backoff = 0.1
+            except Exception:
+                log.exception("hub.listener_failed", retry_in=backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 5.0)
+                continue
             self._redis = connection
+            connected_at = loop.time()
             try:
                 # the control channel keeps the connection subscribed even with no sockets
                 channels = [self._control, *self.local]
@@ -363,10 +369,17 @@ class Hub:
                 log.warning("hub.redis_disconnected", channels=len(channels))
             except (OSError, subscriber.ProtocolError) as exc:
                 log.warning("hub.redis_unavailable", error=repr(exc), retry_in=backoff)
+            except Exception:
+                log.exception("hub.listener_failed", retry_in=backoff)
             finally:
                 self._redis = None
                 connection.close()
             outage = True
+            if loop.time() - connected_at > HEALTH_CHECK_SECONDS:
+                backoff = 0.1  # a connection that lasted: reconnect at once
+            else:
+                await asyncio.sleep(backoff)  # one that keeps dropping: back off as for refusals
+                backoff = min(backoff * 2, 5.0)
 
     async def _watch(self, connection: subscriber.PubSubProtocol) -> None:
         """Return when the connection is lost or stops answering PINGs."""
