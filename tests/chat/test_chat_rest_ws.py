@@ -187,3 +187,17 @@ async def test_slow_reader_is_closed_not_buffered(aiohttp_client: Any, settings:
     assert closed_with in (1008, 1013)
     metrics_text = await (await client.get("/metrics")).text()
     assert "chatnomina_chat_slow_consumers_closed_total 1.0" in metrics_text or "chatnomina_chat_slow_consumers_closed_total" in metrics_text
+
+
+async def test_worker_notifications_reach_the_users_sockets(chat_client: Any, settings: Settings, people: Any, redis: Any) -> None:
+    ws = await chat_client.ws_connect("/api/v1/chat/ws", headers=bearer(settings, people["ana"]))
+    await next_frame(ws, "ready")
+    other = await chat_client.ws_connect("/api/v1/chat/ws", headers=bearer(settings, people["luis"]))
+    await next_frame(other, "ready")
+    await events.notify_user(redis, settings, people["ana"].id, "payslip.generated", {"period": "2026-10", "run_id": 7})
+    frame = await next_frame(ws, "event")
+    assert frame["event"] == "payslip.generated" and frame["data"] == {"period": "2026-10", "run_id": 7}
+    with pytest.raises((AssertionError, asyncio.TimeoutError)):
+        await next_frame(other, "event", timeout=1.0)  # someone else's notification never shows up
+    await ws.close()
+    await other.close()
