@@ -7,7 +7,7 @@ prefix is what keeps channels apart.
 
 from __future__ import annotations
 
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -16,10 +16,17 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from chatnomina.settings import Settings
 
 
-def create_redis(settings: Settings, *, url: str | None = None) -> Redis:
-    """A client that reconnects by itself after an outage and never hangs for long."""
-    return Redis.from_url(
+def create_redis(settings: Settings, *, url: str | None = None, max_connections: int = 512) -> Redis:
+    """A client that reconnects by itself after an outage and never hangs for long.
+
+    The pool blocks (up to 5 s) when all connections are busy instead of failing at once:
+    redis-py's default async pool refuses the 101st concurrent command, which under load
+    would turn into spurious 503s.
+    """
+    pool = BlockingConnectionPool.from_url(
         url or settings.redis_url(),
+        max_connections=max_connections,
+        timeout=5,
         socket_connect_timeout=1.5,
         socket_timeout=5,
         health_check_interval=15,
@@ -27,6 +34,7 @@ def create_redis(settings: Settings, *, url: str | None = None) -> Redis:
         retry_on_error=[RedisConnectionError, RedisTimeoutError],
         decode_responses=False,
     )
+    return Redis.from_pool(pool)  # the client owns the pool and closes it
 
 
 def key(settings: Settings, *parts: object) -> str:

@@ -270,8 +270,8 @@ async def load_people(db: Executor, documents: Sequence[str]) -> dict[str, Perso
 
 
 async def load_person(db: Executor, document: str) -> PersonRows | None:
-    """The rows of one person, or None when the exports never mentioned them."""
-    return (await load_people(db, [document])).get(document)
+    """The rows of one person, or None when the exports never mentioned them (one round trip)."""
+    return await load_person_at_once(db, document)
 
 
 async def manager_of(db: Executor, document: str) -> str | None:
