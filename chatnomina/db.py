@@ -43,6 +43,16 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
     )
 
 
+async def _keep_session(conn: asyncpg.Connection) -> None:
+    """Pool release without asyncpg's default reset query.
+
+    asyncpg rolls back an open transaction before calling this either way. The default
+    reset (advisory unlock, CLOSE ALL, UNLISTEN, RESET ALL) is one more round trip per
+    query, and this code base never leaves session state behind: no session-level SET,
+    LISTEN, advisory lock or cursor outside a transaction goes through the pool.
+    """
+
+
 def connect_kwargs(settings: Settings, database: str | None = None) -> dict[str, object]:
     """Connection arguments for asyncpg (the password stays out of any DSN string)."""
     return dict(
@@ -64,6 +74,7 @@ async def create_pool(
         min_size=settings.db_pool_min if min_size is None else min_size,
         max_size=max_size or settings.db_pool_max,
         init=_init_connection,
+        reset=_keep_session,
         timeout=5,
         command_timeout=60,
         max_inactive_connection_lifetime=300,

@@ -78,12 +78,16 @@ async def test_retention_deletes_only_expired(settings: Settings, db: Any) -> No
     s3 = await S3(settings).open()
     try:
         await s3.ensure_bucket()
+        from chatnomina.services.backups import apply_retention, backup_prefix
+
+        # other tests' copies (dated today) would shift which days and months are kept
+        earlier = [item["key"] for item in await s3.list_keys(backup_prefix(settings))]
+        if earlier:
+            await s3.delete_keys(earlier)
         keys = [backup_key(settings, datetime(2025, month, 1, 7, tzinfo=timezone.utc)) for month in range(1, 13)]
         keys += [backup_key(settings, datetime(2026, 11, day, 7, tzinfo=timezone.utc)) for day in range(1, 28)]
         for key in keys:
             await s3.put_bytes(key, b"x")
-        from chatnomina.services.backups import apply_retention, backup_prefix
-
         present = [item["key"] for item in await s3.list_keys(backup_prefix(settings))]
         keep, expected_deleted = retention_plan(present)
         deleted = await apply_retention(db, s3, settings)
