@@ -44,8 +44,16 @@ def _say(text: str) -> None:
     print(text, flush=True)
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def dev(args: argparse.Namespace) -> int:
-    """Run the full stack in the foreground until Ctrl-C."""
+    """Run the full stack in the foreground until Ctrl-C (or SIGTERM)."""
+    # A shell starts background jobs with SIGINT ignored, and Python then installs no
+    # KeyboardInterrupt handler: claim both signals so that they always stop everything.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _interrupt)
     base = load_settings()
     data_dir = Path(base.data_dir).resolve()
     stops: list[Callable[[], None]] = []
