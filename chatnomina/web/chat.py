@@ -294,28 +294,28 @@ async def _handle_frame(request: web.Request, conn: Connection, raw: str) -> boo
         if kind == "ping":
             conn.send_frame({"type": "pong"})
         elif kind == "subscribe":
-            frame = _Subscribe.model_validate(data)
+            subscribe = _Subscribe.model_validate(data)
             try:
-                await chat_service.authorize_conversation(request.app[DB], conn.principal, frame.conversation_id)
+                await chat_service.authorize_conversation(request.app[DB], conn.principal, subscribe.conversation_id)
             except NotFound:
                 await conn.close(CLOSE_FORBIDDEN, "conversacion no permitida")
                 return False
-            await conn.hub.follow_conversation(conn, frame.conversation_id, frame.after)
+            await conn.hub.follow_conversation(conn, subscribe.conversation_id, subscribe.after)
         elif kind == "message":
-            frame = _Send.model_validate(data)
+            send = _Send.model_validate(data)
             turn = await chat_service.post_message(
-                deps(request), conn.principal, frame.text,
-                conversation_id=frame.conversation_id, client_message_id=frame.client_message_id,
+                deps(request), conn.principal, send.text,
+                conversation_id=send.conversation_id, client_message_id=send.client_message_id,
             )
-            conn.send_frame({"type": "ack", "client_message_id": frame.client_message_id, "id": turn.message.id,
+            conn.send_frame({"type": "ack", "client_message_id": send.client_message_id, "id": turn.message.id,
                              "conversation_id": str(turn.conversation_id), "seq": turn.message.seq,
                              "duplicate": turn.duplicate})
             if turn.conversation_id not in conn.subscriptions:
                 await conn.hub.follow_conversation(conn, turn.conversation_id, turn.message.seq - 1)
         elif kind == "typing":
-            frame = _Typing.model_validate(data)
-            await chat_service.authorize_conversation(request.app[DB], conn.principal, frame.conversation_id)
-            await chat_service.typing(deps(request), conn.principal, frame.conversation_id, conn.origin)
+            typing = _Typing.model_validate(data)
+            await chat_service.authorize_conversation(request.app[DB], conn.principal, typing.conversation_id)
+            await chat_service.typing(deps(request), conn.principal, typing.conversation_id, conn.origin)
         elif kind == "auth":
             pass  # already authenticated; a repeated auth frame is harmless
         else:
