@@ -35,8 +35,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import summary_ms
-from chatnomina.assistant.formatting import MONTHS, format_cop, format_date, format_days
+from bench.common import summary_ms  # noqa: E402
+from chatnomina.assistant.formatting import MONTHS, format_cop, format_date, format_days  # noqa: E402
 
 DEFAULT_EXPORTS = ROOT / "tests" / "fixtures" / "hr_exports"
 DEFAULT_TRUTH = ROOT / "tests" / "fixtures" / "hr_exports_truth.json"

@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import machine
+from bench.common import machine  # noqa: E402
 
 
 def _rss_kib() -> tuple[int, int]:

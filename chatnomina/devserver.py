@@ -140,7 +140,8 @@ class EmbeddedPostgres:
         log_file = self.data_dir / "server.log"
         options = f"-h 127.0.0.1 -p {self.port} -k {self.data_dir} -c fsync=off -c full_page_writes=off"
         self._run(
-            [str(bin_dir / "pg_ctl"), "-D", str(self.data_dir), "-l", str(log_file), "-o", options, "-w", "-t", "60", "start"],
+            [str(bin_dir / "pg_ctl"), "-D", str(self.data_dir), "-l", str(log_file), "-o", options,
+             "-w", "-t", "60", "start"],
             timeout=90,
         )
         _wait_for_port(self.host, self.port, 30, "PostgreSQL")

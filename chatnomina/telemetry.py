@@ -56,5 +56,7 @@ tracer = trace.get_tracer("chatnomina")
 @contextmanager
 def span(name: str, **attributes: Any) -> Iterator[Any]:
     """A span around a unit of work (an actor, an S3 call); a no-op when tracing is off."""
-    with tracer.start_as_current_span(name, attributes={k: v for k, v in attributes.items() if v is not None}) as current:
+    with tracer.start_as_current_span(
+        name, attributes={k: v for k, v in attributes.items() if v is not None}
+    ) as current:
         yield current

@@ -82,7 +82,8 @@ def create_client_command(args: argparse.Namespace) -> int:
     scopes = sorted({scope.strip() for scope in args.scopes.split(",") if scope.strip()})
     unknown = [scope for scope in scopes if scope not in SCOPES]
     if unknown or not scopes:
-        print(f"Scopes desconocidos: {', '.join(unknown) or '(ninguno)'}. Válidos: {', '.join(SCOPES)}", file=sys.stderr)
+        print(f"Scopes desconocidos: {', '.join(unknown) or '(ninguno)'}. Válidos: {', '.join(SCOPES)}",
+              file=sys.stderr)
         return 1
     settings = load_settings()
     client_id = "cn_" + secrets.token_hex(8)

@@ -37,7 +37,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     ask.add_argument("question", metavar="PREGUNTA")
     ask.set_defaults(run=ask_command)
 
-    nlu = sub.add_parser("nlu", help="comprensión del lenguaje del asistente").add_subparsers(dest="action", required=True)
+    nlu = sub.add_parser("nlu", help="comprensión del lenguaje del asistente").add_subparsers(dest="action",
+                                                                                           required=True)
     evaluate = nlu.add_parser("eval", help="exactitud y macro-F1 de intenciones sobre un archivo JSONL")
     evaluate.add_argument("file", metavar="FILE.jsonl", nargs="?", type=Path)
     evaluate.add_argument("--heldout", action="store_true", help="evalúa la partición de prueba del proyecto")
@@ -133,7 +134,8 @@ def read_rows(text: str) -> list[dict[str, Any]]:
 
 def heldout_text() -> str:
     """The project's held-out split, shipped with the package."""
-    return resources.files("chatnomina.assistant").joinpath("data").joinpath("heldout.jsonl").read_text(encoding="utf-8")
+    return (resources.files("chatnomina.assistant").joinpath("data").joinpath("heldout.jsonl")
+            .read_text(encoding="utf-8"))
 
 
 def evaluation(rows: list[dict[str, Any]], *, errors: bool = False) -> dict[str, Any]:

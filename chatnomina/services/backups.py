@@ -110,7 +110,9 @@ def _day_of(key: str) -> date | None:
         return None
 
 
-def retention_plan(keys: Iterable[str], *, daily: int = DAILY_KEEP, monthly: int = MONTHLY_KEEP) -> tuple[list[str], list[str]]:
+def retention_plan(
+    keys: Iterable[str], *, daily: int = DAILY_KEEP, monthly: int = MONTHLY_KEEP
+) -> tuple[list[str], list[str]]:
     """(keep, delete): the newest backup of each of the last ``daily`` days that have one,
     and the newest of each of the last ``monthly`` months; everything else goes."""
     dated = sorted(((d, k) for k in keys if (d := _day_of(k)) is not None), reverse=True)

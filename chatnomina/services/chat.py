@@ -226,7 +226,8 @@ async def _store_with_handoff(
 
 async def _announce_handoff(deps: ChatDeps, conversation_id: uuid.UUID) -> None:
     await events.publish(deps.redis, events.agents_channel(deps.settings),
-                         {"type": "event", "event": "handoff.requested", "data": {"conversation_id": str(conversation_id)}})
+                         {"type": "event", "event": "handoff.requested",
+                          "data": {"conversation_id": str(conversation_id)}})
 
 
 async def request_handoff(deps: ChatDeps, principal: Principal, conversation_id: uuid.UUID) -> dict[str, Any]:
@@ -248,7 +249,9 @@ async def request_handoff(deps: ChatDeps, principal: Principal, conversation_id:
     return {"conversation_id": str(conversation_id), "state": "requested"}
 
 
-async def join_conversation(deps: ChatDeps, agent: Principal, conversation_id: uuid.UUID, agent_name: str) -> dict[str, Any]:
+async def join_conversation(
+    deps: ChatDeps, agent: Principal, conversation_id: uuid.UUID, agent_name: str
+) -> dict[str, Any]:
     """An HR agent joins: the assistant stays quiet until the agent hands back."""
     agent_id = agent.user_id
     assert agent_id is not None

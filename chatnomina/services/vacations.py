@@ -46,7 +46,8 @@ class Balance:
 
 
 def _days(value: Decimal) -> str:
-    return str(value.quantize(Decimal("0.01"))).rstrip("0").rstrip(".") if value != value.to_integral() else str(int(value))
+    return (str(value.quantize(Decimal("0.01"))).rstrip("0").rstrip(".") if value != value.to_integral()
+            else str(int(value)))
 
 
 async def balance(db: asyncpg.Pool, person: facts.PersonRows) -> Balance:

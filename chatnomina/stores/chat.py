@@ -122,7 +122,9 @@ async def create_conversation(
     return conversation
 
 
-async def get_conversation(db: Executor, conversation_id: uuid.UUID, *, for_update: bool = False) -> Conversation | None:
+async def get_conversation(
+    db: Executor, conversation_id: uuid.UUID, *, for_update: bool = False
+) -> Conversation | None:
     lock = " FOR UPDATE" if for_update else ""
     return _conversation(await db.fetchrow(f"SELECT {_CONV} FROM conversations WHERE id = $1{lock}", conversation_id))
 

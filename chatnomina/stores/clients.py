@@ -21,7 +21,9 @@ class ApiClient:
         return f"client:{self.id}"
 
 
-async def create_client(db: Executor, *, client_id: str, name: str, secret_hash: bytes, scopes: Sequence[str]) -> ApiClient:
+async def create_client(
+    db: Executor, *, client_id: str, name: str, secret_hash: bytes, scopes: Sequence[str]
+) -> ApiClient:
     """Insert a client (its secret is stored only as a hash)."""
     row = await db.fetchrow(
         """INSERT INTO api_clients (id, name, secret_hash, scopes) VALUES ($1, $2, $3, $4)

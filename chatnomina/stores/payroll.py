@@ -74,7 +74,8 @@ async def create_run(db: Executor, *, period: str, group_code: str, kind: str, a
         )
     except asyncpg.UniqueViolationError:
         existing = await db.fetchval(
-            "SELECT id FROM payroll_runs WHERE group_code = $1 AND period = $2 AND kind = 'regular'", group_code, period)
+            "SELECT id FROM payroll_runs WHERE group_code = $1 AND period = $2 AND kind = 'regular'",
+            group_code, period)
         raise Conflict(
             f"Ya existe la nómina #{existing} del grupo {group_code} para {period}; para corregir una nómina "
             "cerrada cree una nómina de ajuste.", details={"run_id": existing}) from None
@@ -263,7 +264,8 @@ async def add_progress(conn: Executor, run_id: int, done: int, failed: int) -> P
 
 async def fail_run(db: Executor, run_id: int, error: str) -> None:
     await db.execute(
-        "UPDATE payroll_runs SET status = 'failed', error = $2, finished_at = now() WHERE id = $1 AND status <> 'closed'",
+        "UPDATE payroll_runs SET status = 'failed', error = $2, finished_at = now() "
+        "WHERE id = $1 AND status <> 'closed'",
         run_id, error[:2000],
     )
 
@@ -324,7 +326,8 @@ async def latest_payslip(db: Executor, documento: str, period: str) -> dict[str,
     if row is None:
         return None
     lines = [dict(line) for line in await db.fetch(
-        "SELECT line_no, code, label, category, amount, trace FROM payslip_lines WHERE payslip_id = $1 ORDER BY line_no",
+        "SELECT line_no, code, label, category, amount, trace FROM payslip_lines "
+        "WHERE payslip_id = $1 ORDER BY line_no",
         row["id"],
     )]
     templates = await load_templates(db, sorted({line["trace"][0] for line in lines}))

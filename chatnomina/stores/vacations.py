@@ -126,7 +126,9 @@ async def list_requests(
     return [VacationRequest(**{k: v for k, v in dict(r).items() if k != "total"}) for r in rows], total
 
 
-async def decide(db: Executor, request_id: int, *, status: str, decided_by: int | None, note: str | None) -> VacationRequest | None:
+async def decide(
+    db: Executor, request_id: int, *, status: str, decided_by: int | None, note: str | None
+) -> VacationRequest | None:
     """pending → approved/rejected; None when the request was already decided."""
     return _request(await db.fetchrow(
         f"""UPDATE vacation_requests SET status = $2, decided_by = $3, decided_at = now(), decision_note = $4

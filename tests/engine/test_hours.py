@@ -19,8 +19,8 @@ def hour_lines(period: str, salary: int, *spans: dict[str, Any], **fields: Any) 
         golden_input(period, base_monthly_salary=salary, overtime=list(spans), **fields)
     )
     return [
-        (l["date"], l["type"], l["hours"], l["divisor"], l["factor"], l["amount"])
-        for l in result["devengos"]["overtime_lines"]
+        (line["date"], line["type"], line["hours"], line["divisor"], line["factor"], line["amount"])
+        for line in result["devengos"]["overtime_lines"]
     ]
 
 
@@ -128,7 +128,7 @@ def test_ley_2101_step_day_16_is_an_employer_setting() -> None:
         span("2026-07-16", "17:00", "19:00"),
         employer_settings=settings,
     )
-    assert [(l[0], l[3]) for l in lines] == [("2026-07-15", 220), ("2026-07-16", 210)]
+    assert [(line[0], line[3]) for line in lines] == [("2026-07-15", 220), ("2026-07-16", 210)]
 
 
 def test_sunday_that_is_also_a_holiday_pays_one_surcharge() -> None:

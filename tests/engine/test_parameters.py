@@ -110,7 +110,7 @@ def test_next_years_smmlv_is_a_data_change() -> None:
     assert result["devengos"]["auxilio_transporte"] == 270_000
     assert result["ibc"] == 1_900_000
     assert result["retencion_detail"]["cap_1340uvt_month"] == 6_141_667  # 1.340 × 55.000 / 12
-    smmlv = next(l for l in result["lines"] if l["code"] == "IBC")["trace"]["parameters"][0]
+    smmlv = next(line for line in result["lines"] if line["code"] == "IBC")["trace"]["parameters"][0]
     assert smmlv["value"] == "1900000" and smmlv["source"] == "Decreto de prueba"
 
 

@@ -112,8 +112,8 @@ def test_net_pay_is_earnings_minus_deductions(payload: dict[str, Any]) -> None:
         == result["devengos"]["total_devengado"] - result["deducciones"]["total"]
     )
     lines = result["lines"]
-    earned = sum(Decimal(l["amount"]) for l in lines if l["category"] == "devengo")
-    deducted = sum(Decimal(l["amount"]) for l in lines if l["category"] == "deduccion")
+    earned = sum(Decimal(line["amount"]) for line in lines if line["category"] == "devengo")
+    deducted = sum(Decimal(line["amount"]) for line in lines if line["category"] == "deduccion")
     assert earned == result["devengos"]["total_devengado"]
     assert deducted == result["deducciones"]["total"]
 

@@ -42,7 +42,8 @@ ABSENCE_NAMES = {
     AbsenceType.PER: "permiso",
 }
 _PENDING = "pendiente|pendientes|por pagar|sin pagar|por liquidar|proxima nomina|no me han pagado"
-_LOANS = "cuotas|cuota|falta|faltan|saldo|debo|activa|activas|activo|activos|vigente|vigentes|credito|prestamo|prestamos"
+_LOANS = ("cuotas|cuota|falta|faltan|saldo|debo|activa|activas|activo|activos|vigente|vigentes|credito|prestamo|"
+          "prestamos")
 _OVERTIME_LAW = law_source("CST arts. 168 a 179", "Horas extras y recargos")
 
 
@@ -103,7 +104,8 @@ def _month_text(employee: Employee, year: int, month: int, codes: frozenset[str]
             for a in absences))
     found = bool(earnings or cuts or absences)
     if not (earnings or cuts) and (codes is not None or absence_types is None):
-        what = "novedades de ese tipo" if codes or absence_types else "novedades de nómina (horas extra, bonificaciones ni descuentos)"
+        what = ("novedades de ese tipo" if codes or absence_types
+                else "novedades de nómina (horas extra, bonificaciones ni descuentos)")
         parts.insert(1 if future else 0, f"No tienes {what} registradas en {label}.")
     elif not found:
         parts = [f"No tienes ausencias de ese tipo registradas en {label}."]
@@ -119,7 +121,8 @@ def _absences_text(employee: Employee, types: frozenset[AbsenceType]) -> str:
         return f"No tienes registros de {names} en la nómina."
     shown = found[-5:]
     return (f"Tus últimos registros de {names}:\n" + bullets(
-        f"{(a.ausencia_subtipo or ABSENCE_NAMES[a.cod_ausencia_tipo]).capitalize()}: {span(a.fecha_inicio, a.fecha_fin)}"
+        f"{(a.ausencia_subtipo or ABSENCE_NAMES[a.cod_ausencia_tipo]).capitalize()}: "
+        f"{span(a.fecha_inicio, a.fecha_fin)}"
         + (f" ({format_days(a.dias)})" if a.dias is not None else "") for a in reversed(shown)))
 
 

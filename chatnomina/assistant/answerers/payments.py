@@ -184,7 +184,8 @@ def comparar_pagos(ask: Ask) -> Answer:
     if not deposits:
         return Answer("No tengo consignaciones registradas a tu nombre.", (hr_source(FileKind.DEPOSITS),))
     periods = list(ask.entities.periods)
-    wants_max = ask.mentions("mejor|mayor|mas alto|mas alta|mas recibi|mas me pagaron|mas me consignaron|mas plata|maximo")
+    wants_max = ask.mentions("mejor|mayor|mas alto|mas alta|mas recibi|mas me pagaron|mas me consignaron|"
+                             "mas plata|maximo")
     wants_min = ask.mentions("peor|menor|mas bajo|mas baja|menos recibi|menos me pagaron|menos me consignaron|minimo")
     if (wants_max or wants_min) and len(periods) <= 1:
         span_period = periods[0] if periods else None

@@ -92,14 +92,16 @@ GLOSSARY = {
     "auxilio_transporte": ("El auxilio de transporte se paga a quien gana hasta 2 SMMLV, por los días trabajados; "
                            "no entra en la base de aportes a salud y pensión."),
     "salud": "El aporte a salud del trabajador es el 4 % del ingreso base de cotización (Ley 100 de 1993, art. 204).",
-    "pension": "El aporte a pensión del trabajador es el 4 % del ingreso base de cotización (Ley 100 de 1993, art. 20).",
+    "pension": ("El aporte a pensión del trabajador es el 4 % del ingreso base de cotización "
+                "(Ley 100 de 1993, art. 20)."),
     "fsp": ("El Fondo de Solidaridad Pensional (FSP) lo aporta quien cotiza sobre 4 SMMLV o más: 1 % del ingreso "
             "base, y hasta 2 % desde 16 SMMLV (Ley 100 de 1993, art. 27, modificado por la Ley 797 de 2003)."),
     "retencion_fuente": ("La retención en la fuente es un anticipo del impuesto de renta: se calcula sobre tus "
                          "ingresos laborales menos aportes obligatorios, deducciones y rentas exentas, con la tabla "
                          "del art. 383 del Estatuto Tributario."),
     "libranza": "La libranza es la cuota de un crédito que autorizaste descontar de tu nómina (Ley 1527 de 2012).",
-    "cooperativa": "Es el aporte o la cuota de cooperativa o fondo de empleados que autorizaste descontar (CST art. 149).",
+    "cooperativa": ("Es el aporte o la cuota de cooperativa o fondo de empleados que autorizaste descontar "
+                    "(CST art. 149)."),
     "medicina_prepagada": ("Es el pago de tu plan de medicina prepagada que autorizaste descontar; además disminuye "
                            "la base de la retención (ET art. 387)."),
     "aportes_voluntarios": ("Son aportes voluntarios a pensión que autorizaste; son renta exenta para la retención, "
@@ -110,7 +112,8 @@ GLOSSARY = {
               "otra en diciembre (CST art. 306)."),
     "cesantias": ("Las cesantías no se pagan en la nómina mensual: son un salario por año que el empleador consigna "
                   "en tu fondo de cesantías antes del 15 de febrero (Ley 50 de 1990, art. 99)."),
-    "intereses_cesantias": "Los intereses sobre cesantías son el 12 % anual de las cesantías y se pagan en enero (Ley 52 de 1975).",
+    "intereses_cesantias": ("Los intereses sobre cesantías son el 12 % anual de las cesantías y se pagan en enero "
+                            "(Ley 52 de 1975)."),
     "vacaciones": "Las vacaciones se pagan con el salario ordinario de los días hábiles que disfrutas (CST art. 186).",
 }
 _ENGINE_CODE = {
@@ -248,7 +251,8 @@ def payslip_items(
         else:
             why, params = "No recibiste auxilio de transporte: se paga solo a quien gana hasta 2 SMMLV.", ()
         items.append(Item("auxilio_transporte", "auxilio_transporte", "Auxilio de transporte",
-                          earnings.auxilio_transporte, "devengo", why, params, _passage(knowledge, "auxilio_transporte")))
+                          earnings.auxilio_transporte, "devengo", why, params,
+                          _passage(knowledge, "auxilio_transporte")))
         overtime = [n for n in month_novelties if n.type is NoveltyType.DEVENGO and n.code in facts.OVERTIME_CODES]
         if overtime:
             listed = "; ".join(f"{n.observacion or n.description}: {cop(n.value)}" for n in overtime)
@@ -260,7 +264,8 @@ def payslip_items(
         bonuses = [n for n in month_novelties if n.type is NoveltyType.DEVENGO and n.code not in facts.OVERTIME_CODES]
         if bonuses:
             why = "; ".join(f"{n.observacion or n.description}: {cop(n.value)}" for n in bonuses) + "."
-            items.append(Item("bonificacion", "bonificacion", "Bonificaciones", earnings.bonificaciones, "devengo", why))
+            items.append(Item("bonificacion", "bonificacion", "Bonificaciones", earnings.bonificaciones,
+                              "devengo", why))
     if cuts is not None:
         for key, label, amount, passage_id in (
             ("salud", "Salud (4 %)", cuts.salud, "aportes_seguridad_social"),
@@ -292,7 +297,8 @@ def payslip_items(
             base = GLOSSARY.get(concept, "Es un descuento que autorizaste (CST art. 149).")
             why = (found[0] + " " if found else (_sentence(observacion) + " " if observacion else "")) + base
             label = NOVELTY_LABELS.get(code, facts.NOVELTY_DESCRIPTIONS.get(code, code).capitalize())
-            items.append(Item(code, concept, label, amount, "deduccion", why, found[1] if found else (), (_AUTHORISED,)))
+            items.append(Item(code, concept, label, amount, "deduccion", why, found[1] if found else (),
+                              (_AUTHORISED,)))
     agrees = computed is not None and computed.net == deposit.valor_consignacion
     provisions = _provisions(computed) if agrees and computed is not None else {}
     return PayslipItems(payroll, tuple(items), deposit.ingresos, deposit.descuentos, deposit.valor_consignacion,
@@ -373,7 +379,8 @@ def _compare(ask: Ask, employee: Employee, view: PayslipItems) -> Answer | None:
     head = (f"Tu neto de {month_label(view.payroll)} fue {cop(view.net)} y el de {month_label(before.payroll)} "
             f"{cop(before.net)}: " + (f"{cop(abs(diff))} {'más' if diff > 0 else 'menos'}." if diff else "el mismo."))
     if not changes:
-        return Answer(head + " No cambió ningún concepto de tu nómina" + (" de los que preguntas." if concepts else "."),
+        return Answer(head + " No cambió ningún concepto de tu nómina"
+                      + (" de los que preguntas." if concepts else "."),
                       _sources(view, []))
     text = head + " Cambió:\n" + bullets(line for _item, line in changes)
     whys = [f"{item.label}: {item.why}" for item, _line in changes

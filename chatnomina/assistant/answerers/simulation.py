@@ -43,8 +43,10 @@ from chatnomina.hr.rows import FileKind
 from chatnomina.payroll.inputs import engine_input
 
 _KEEP = frozenset({NoveltyKind.LIBRANZA, NoveltyKind.COOPERATIVE, NoveltyKind.OTHER_DEDUCTION})
-_RAISE_VERB = r"(?:suben|subieran|sube|subiera|aumentan|aumentaran|aumenta|aumentara|incrementan|aumento|incremento|subida|mas)"
-_TO = r"(?:suben|subieran|sube|subiera|aumentan|aumentaran|aumenta|aumentara|incrementan|pasan|pasa|ascienden)\s+(?:el\s+(?:sueldo|salario)\s+)?a\b"
+_RAISE_VERB = (r"(?:suben|subieran|sube|subiera|aumentan|aumentaran|aumenta|aumentara|incrementan|aumento|incremento|"
+               r"subida|mas)")
+_TO = (r"(?:suben|subieran|sube|subiera|aumentan|aumentaran|aumenta|aumentara|incrementan|pasan|pasa|ascienden)"
+       r"\s+(?:el\s+(?:sueldo|salario)\s+)?a\b")
 _INTEGRAL_MINIMUM = Decimal(13)
 #: Deduction lines whose trace starts with the novelty's own description ("MEDICINA PREPAGADA ...: $").
 _DESCRIBED = frozenset({"LIBRANZA", "OTHER_DEDUCTION"})
@@ -100,7 +102,8 @@ def simulation_input(base: EngineInput, salary: Decimal) -> tuple[EngineInput, s
     salary_type, note = base.contract.salary_type, ""
     if salary_type is SalaryType.INTEGRAL and salary < smmlv * _INTEGRAL_MINIMUM:
         salary_type = SalaryType.ORDINARY
-        note = (f"Con ese valor el salario ya no podría ser integral (mínimo 13 SMMLV, {cop(smmlv * _INTEGRAL_MINIMUM)}); "
+        note = ("Con ese valor el salario ya no podría ser integral "
+                f"(mínimo 13 SMMLV, {cop(smmlv * _INTEGRAL_MINIMUM)}); "
                 "lo calculo como salario ordinario.")
     contract = replace(base.contract, base_monthly_salary=salary, salary_type=salary_type,
                        hire_date=None, termination_date=None)

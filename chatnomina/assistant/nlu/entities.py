@@ -1021,7 +1021,8 @@ _RELATIONS = (
     "doctor|doctora|contador|contadora|presidente|presidenta|dueno|duena|patron|patrona|"
     "analista|practicante|aprendiz|operario|operaria"
 )
-_HONORIFICS = r"(?:senor|senora|senorita|sr\.?|sra\.?|srta\.?|don|dona|doctor|doctora|dr\.?|dra\.?|ingeniero|ingeniera|ing\.?|profe)"
+_HONORIFICS = (r"(?:senor|senora|senorita|sr\.?|sra\.?|srta\.?|don|dona|doctor|doctora|dr\.?|dra\.?|ingeniero|"
+               r"ingeniera|ing\.?|profe)")
 _PAY_WORDS = (
     r"(?:sueldo|sueldito|salario|pago|pagos|nomina|plata|quincena|prima|desprendible|colilla|"
     r"descuentos?|liquidacion|cesantias|vacaciones|bonificacion|ingresos|cuenta|neto|"
@@ -1051,7 +1052,8 @@ _STOP_AFTER = {
     "trabajo", "colombia", "persona", "personas", "gente", "trabajador", "empleado", "cargo",
     "ahorros", "banco", "bancaria", "cuenta", "descuento", "descuentos", "a", "y",
     "o", "e", "u", "?", "eso", "esto", "todo", "tanto", "tan", "poco", "mucho", "cuando",
-    "donde", "como", "cual", "quien", "aumento", "liquidacion", "navidad", "servicios", "fin", "mitad", "primera", "segunda",
+    "donde", "como", "cual", "quien", "aumento", "liquidacion", "navidad", "servicios", "fin", "mitad", "primera",
+    "segunda",
 }  # fmt: skip
 _COMMON_NAMES_TEXT = """
     pedro juan maria jose carlos luis ana laura andres felipe camilo diana paola sandra jorge
