@@ -27,12 +27,17 @@ import asyncpg
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import machine, service_env  # noqa: E402
+from chatnomina.db import connect_kwargs, create_pool  # noqa: E402
+from chatnomina.logs import configure_logging  # noqa: E402
 from chatnomina.settings import Settings  # noqa: E402
 
 
+def _peak_rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
 async def _database_facts(settings: Settings) -> dict[str, int]:
-    conn = await asyncpg.connect(host=settings.db_host, port=settings.db_port, user=settings.db_user,
-                                 password=settings.db_password.get() or None, database=settings.db_name)
+    conn = await asyncpg.connect(**connect_kwargs(settings))
     try:
         return {
             "bytes": await conn.fetchval("SELECT pg_database_size(current_database())"),
@@ -46,8 +51,7 @@ async def _database_facts(settings: Settings) -> dict[str, int]:
 
 
 async def _drop(settings: Settings, database: str) -> None:
-    conn = await asyncpg.connect(host=settings.db_host, port=settings.db_port, user=settings.db_user,
-                                 password=settings.db_password.get() or None, database="postgres")
+    conn = await asyncpg.connect(**connect_kwargs(settings, "postgres"))
     try:
         await conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
     finally:
@@ -55,7 +59,6 @@ async def _drop(settings: Settings, database: str) -> None:
 
 
 async def measure(settings: Settings, target: str) -> dict:
-    from chatnomina.db import create_pool
     from chatnomina.s3 import S3
     from chatnomina.services import backups
 
@@ -67,7 +70,7 @@ async def measure(settings: Settings, target: str) -> dict:
         started = time.monotonic()
         result = await backups.backup_database(pool, s3, settings, trigger="manual")
         backup_seconds = time.monotonic() - started
-        rss_after_backup = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        rss_after_backup = _peak_rss_mb()
 
         started = time.monotonic()
         await backups.restore(s3, settings, result.key, target)
@@ -90,8 +93,7 @@ async def measure(settings: Settings, target: str) -> dict:
         "verify_seconds": round(verify_seconds, 1),
         "verified_equal": report.equal,
         "tables_compared": sum(1 for t in report.tables.values() if not t.get("skipped")),
-        "peak_rss_mb": {"after_backup": round(rss_after_backup, 1),
-                        "after_restore": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)},
+        "peak_rss_mb": {"after_backup": rss_after_backup, "after_restore": _peak_rss_mb()},
     }
 
 
@@ -111,8 +113,10 @@ def main() -> None:
         env.update(s3_server.env())
         for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
             os.environ[name] = env[name]
+    settings = Settings.from_env(env)
+    configure_logging("warning", environment=settings.environment)  # stdout carries only the JSON
     try:
-        result = asyncio.run(measure(Settings.from_env(env), args.target))
+        result = asyncio.run(measure(settings, args.target))
     finally:
         if s3_server is not None:
             s3_server.stop()
