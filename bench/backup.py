@@ -62,7 +62,10 @@ async def measure(settings: Settings, target: str) -> dict:
     from chatnomina.s3 import S3
     from chatnomina.services import backups
 
-    facts = await _database_facts(settings)
+    try:
+        facts = await _database_facts(settings)
+    except asyncpg.InvalidCatalogNameError:
+        raise SystemExit(f"No existe la base {settings.db_name}: ejecute antes bench/payroll_run.py.") from None
     await _drop(settings, target)
     pool = await create_pool(settings, min_size=0, max_size=2)
     s3 = await S3(settings).open()
