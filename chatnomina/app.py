@@ -45,8 +45,8 @@ async def redis_ctx(app: web.Application) -> AsyncIterator[None]:
 
 
 async def s3_ctx(app: web.Application) -> AsyncIterator[None]:
-    """S3 (uploads, exports, presigned URLs); no network at startup."""
-    app[S3] = await S3Client(app[SETTINGS]).open()
+    """S3 (uploads, exports, presigned URLs), opened on first use."""
+    app[S3] = S3Client(app[SETTINGS])
     yield
     await app[S3].close()
 

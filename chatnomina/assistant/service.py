@@ -47,10 +47,10 @@ from chatnomina.assistant.nlu import (
     Turn,
     Understanding,
     carry_context,
-    default_model,
     understand,
 )
 from chatnomina.assistant.nlu.text import normalize
+from chatnomina.assistant.training import process_model
 from chatnomina.auth.principal import Principal
 from chatnomina.engine.trace import render_stored
 from chatnomina.hr import facts
@@ -304,7 +304,7 @@ class Assistant:
     async def load(cls, settings: Settings) -> Assistant:
         """Train the classifier and index the corpus off the event loop (about a second, cached per process)."""
         model, knowledge = await asyncio.gather(
-            asyncio.to_thread(default_model), asyncio.to_thread(default_knowledge)
+            asyncio.to_thread(process_model), asyncio.to_thread(default_knowledge)
         )
         return cls(settings, model, knowledge)
 

@@ -21,12 +21,6 @@ from decimal import Decimal
 from typing import Any
 
 import asyncpg
-from reportlab.lib import colors
-from reportlab.lib.enums import TA_RIGHT
-from reportlab.lib.pagesizes import LETTER
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
-from reportlab.lib.units import cm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from chatnomina.errors import NotFound
 from chatnomina.logs import get_logger
@@ -39,8 +33,7 @@ log = get_logger("chatnomina.payslip_pdf")
 MONTHS = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
           "noviembre", "diciembre")
 ACCOUNT_TYPES = {"AHORROS": "ahorros", "CORRIENTE": "corriente"}
-_INK = colors.HexColor("#1F4E78")
-_LIGHT = colors.HexColor("#DCE6F1")
+INK, LIGHT = "#1F4E78", "#DCE6F1"
 
 
 def pesos(value: Decimal | int | str | None) -> str:
@@ -81,8 +74,18 @@ def _escape(text: Any) -> str:
 
 def render_payslip(view: dict[str, Any], employer_name: str, employer_nit: str | None) -> bytes:
     """The payslip view (as ``GET /payroll/payslip`` returns it) → PDF bytes. Pure."""
+    # reportlab (with PIL) is imported on the first render: at module level it would cost every
+    # web process ~8 MB that only this endpoint uses.
+    from reportlab.lib import colors
+    from reportlab.lib.enums import TA_RIGHT
+    from reportlab.lib.pagesizes import LETTER
+    from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+    from reportlab.lib.units import cm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    ink, light = colors.HexColor(INK), colors.HexColor(LIGHT)
     styles = getSampleStyleSheet()
-    title = ParagraphStyle("title", parent=styles["Title"], fontSize=15, textColor=_INK, spaceAfter=2)
+    title = ParagraphStyle("title", parent=styles["Title"], fontSize=15, textColor=ink, spaceAfter=2)
     small = ParagraphStyle("small", parent=styles["Normal"], fontSize=9, leading=11)
     right = ParagraphStyle("right", parent=small, alignment=TA_RIGHT)
     buffer = io.BytesIO()
@@ -127,9 +130,9 @@ def render_payslip(view: dict[str, Any], employer_name: str, employer_nit: str |
             ("FONT", (0, 0), (-1, -1), "Helvetica", 9.5),
             ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 9.5),
             ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
-            ("BACKGROUND", (0, 0), (-1, 0), _INK),
+            ("BACKGROUND", (0, 0), (-1, 0), ink),
             ("FONT", (0, -1), (-1, -1), "Helvetica-Bold", 9.5),
-            ("BACKGROUND", (0, -1), (-1, -1), _LIGHT),
+            ("BACKGROUND", (0, -1), (-1, -1), light),
             ("ALIGN", (1, 0), (1, -1), "RIGHT"),
             ("LINEBELOW", (0, 1), (-1, -2), 0.25, colors.lightgrey),
             ("BOX", (0, 0), (-1, -1), 0.5, colors.grey),
@@ -146,7 +149,7 @@ def render_payslip(view: dict[str, Any], employer_name: str, employer_nit: str |
     net.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, -1), "Helvetica-Bold", 12),
         ("TEXTCOLOR", (0, 0), (-1, -1), colors.white),
-        ("BACKGROUND", (0, 0), (-1, -1), _INK),
+        ("BACKGROUND", (0, 0), (-1, -1), ink),
         ("ALIGN", (1, 0), (1, 0), "RIGHT"),
         ("TOPPADDING", (0, 0), (-1, -1), 6),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 6),

@@ -32,7 +32,7 @@ from importlib import resources
 from typing import Any
 
 import numpy as np
-import scipy.sparse
+
 
 from chatnomina.assistant.nlu.text import ABBREVIATIONS, fold, normalize
 
@@ -320,6 +320,7 @@ class IntentClassifier:
         self.temperature = temperature
         self.size = len(rows)
         features = len(self._word.terms) + len(self._char.terms)
+        import scipy.sparse
 
         indptr = [0]
         columns: list[Any] = []
@@ -364,6 +365,37 @@ class IntentClassifier:
     def from_package(cls) -> IntentClassifier:
         """Train on the packaged ``train.jsonl`` with the packaged temperature."""
         return cls(load_training_rows(), temperature=load_temperature())
+
+    def to_arrays(self) -> dict[str, Any]:
+        """The trained model as plain numpy arrays (numbers and strings: no pickles)."""
+        return {
+            "word_terms": np.array(list(self._word.terms), dtype=str),
+            "word_idf": self._word.idf,
+            "char_terms": np.array(list(self._char.terms), dtype=str),
+            "char_idf": self._char.idf,
+            "coef": self._coef,
+            "intercept": self._intercept,
+            "classes": np.array(self.classes, dtype=str),
+            "trigrams": np.array(sorted(self._trigrams), dtype=str),
+            "temperature": np.float64(self.temperature),
+            "size": np.int64(self.size),
+        }
+
+    @classmethod
+    def from_arrays(cls, arrays: Any) -> IntentClassifier:
+        """The model :meth:`to_arrays` wrote, without training."""
+        model = cls.__new__(cls)
+        words = [str(t) for t in arrays["word_terms"]]
+        model._word = _Block({t: i for i, t in enumerate(words)}, arrays["word_idf"], 0, chars=False)
+        model._char = _Block({str(t): len(words) + i for i, t in enumerate(arrays["char_terms"])},
+                             arrays["char_idf"], len(words), chars=True)
+        model.classes = tuple(str(c) for c in arrays["classes"])
+        model.temperature = float(arrays["temperature"])
+        model.size = int(arrays["size"])
+        model._coef = np.ascontiguousarray(arrays["coef"], dtype=np.float64)
+        model._intercept = np.asarray(arrays["intercept"], dtype=np.float64)
+        model._trigrams = frozenset(str(t) for t in arrays["trigrams"])
+        return model
 
     def features(self, text: str) -> tuple[Any, Any]:
         """(columns, weights) of the TF-IDF vector of ``text`` (word block, then characters)."""
