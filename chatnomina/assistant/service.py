@@ -50,6 +50,7 @@ from chatnomina.assistant.nlu import (
     understand,
 )
 from chatnomina.assistant.nlu.text import normalize
+from chatnomina.assistant.people_cache import PersonCache
 from chatnomina.assistant.training import process_model
 from chatnomina.auth.principal import Principal
 from chatnomina.engine.trace import render_stored
@@ -69,6 +70,8 @@ DATA_INTENTS = frozenset(DATA_ANSWERERS)
 _VACATION_INTENTS = frozenset({"vacaciones_saldo", "vacaciones_solicitar"})
 #: questions answered from computed payslips when a payroll run has them
 _PAYSLIP_INTENTS = frozenset({"explicar_nomina", "deducciones", "retencion_fuente"})
+#: Intents whose answer also reads ChatNomina's own tables (requests, computed payslips).
+_OUTSIDE_HR_INTENTS = _VACATION_INTENTS | _PAYSLIP_INTENTS
 #: Intents where naming someone else means asking for their data.
 _GUARDED = DATA_INTENTS | {"normativa", "fuera_de_alcance"}
 _SOCIAL = frozenset({"saludo", "despedida"})
@@ -257,12 +260,25 @@ async def _connection(db: Any) -> AsyncIterator[Any]:
         yield db
 
 
-async def load_employee(db: Any, document: str, intents: frozenset[str]) -> Employee | None:
-    """The employee's rows (one ``load_person``) and, for vacation questions, their open requests."""
+async def load_employee(
+    db: Any, document: str, intents: frozenset[str], *, people: PersonCache | None = None,
+    hr_version: str | None = None,
+) -> Employee | None:
+    """The employee's rows and, for vacation questions, their open requests.
+
+    The rows come from one ``load_person``, or from ``people`` when this process read them
+    at the HR data version ``hr_version`` (which the turn read before the assistant ran).
+    """
+    person = people.get(document, hr_version) if people is not None else None
+    if person is not None and not intents & _OUTSIDE_HR_INTENTS:
+        return Employee(person, VacationRequests(), {})
     async with _connection(db) as conn:
-        person = await hr_store.load_person(conn, document)
         if person is None:
-            return None
+            person = await hr_store.load_person(conn, document)
+            if person is None:
+                return None
+            if people is not None:
+                people.put(document, hr_version, person)
         requests = VacationRequests()
         if intents & _VACATION_INTENTS:
             contract = facts.current_contract(person)
@@ -299,6 +315,7 @@ class Assistant:
         self.settings = settings
         self.model = model
         self.knowledge = knowledge
+        self.people = PersonCache()
 
     @classmethod
     async def load(cls, settings: Settings) -> Assistant:
@@ -318,9 +335,13 @@ class Assistant:
         return read(text, today=self.today(), previous=remembered.turn, model=self.model)
 
     async def respond(
-        self, db: asyncpg.Pool, *, principal: Principal, text: str, context: dict[str, Any]
+        self, db: asyncpg.Pool, *, principal: Principal, text: str, context: dict[str, Any],
+        hr_version: str | None = None,
     ) -> Reply:
-        """Answer one message of ``principal`` (their document comes from the token, never the text)."""
+        """Answer one message of ``principal`` (their document comes from the token, never the text).
+
+        ``hr_version``: the HR data version the turn read, when it did (see ``load_employee``).
+        """
         remembered = ConversationContext.from_dict(context)
         if remembered.offered_human and is_yes(text):
             answer = general.hablar_con_humano(Ask(text, "hablar_con_humano", Entities(), self.today(), self.knowledge))
@@ -331,7 +352,8 @@ class Assistant:
         steps = plan(reading)
         document = principal.document
         wanted = frozenset(s.part.intent for s in steps if s.kind == "answer" and s.part.intent in DATA_INTENTS)
-        employee = await load_employee(db, document, wanted) if wanted and document else None
+        employee = (await load_employee(db, document, wanted, people=self.people, hr_version=hr_version)
+                    if wanted and document else None)
         answer = answer_steps(text, steps, today=today, knowledge=self.knowledge, employee=employee,
                               has_document=bool(document))
         refused = all(step.kind == "other_person" for step in steps)

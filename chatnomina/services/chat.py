@@ -1,10 +1,12 @@
 """Chat turns, handoff to a human and feedback: store, then publish.
 
 A turn: (1) a retried ``client_message_id`` returns the first result and publishes nothing
-(checked in the same round trip as the authorization); (2) the assistant answers outside any
-transaction (it only reads); (3) one statement appends the question and the answer with the
-new context (a short transaction also adds a handoff notice when the assistant asks for a
-human); (4) after commit, the new messages are published in sequence order.
+(checked in the same round trip as the authorization, which also reads the HR data version
+that the assistant's copy of the employee's rows is checked against); (2) the assistant
+answers outside any transaction (it only reads); (3) one statement appends the question and
+the answer with the new context (a short transaction also adds a handoff notice when the
+assistant asks for a human); (4) after commit, the new messages are published in sequence
+order.
 """
 
 from __future__ import annotations
@@ -54,7 +56,8 @@ class Responder(Protocol):
     """The assistant, as the chat sees it."""
 
     async def respond(
-        self, db: asyncpg.Pool, *, principal: Principal, text: str, context: dict[str, Any]
+        self, db: asyncpg.Pool, *, principal: Principal, text: str, context: dict[str, Any],
+        hr_version: str | None = None,
     ) -> Reply: ...
 
 
@@ -151,6 +154,7 @@ async def post_message(
         conversation = await chat_store.create_conversation(
             deps.db, owner_user_id=user_id, owner_document=principal.document, title=text[:80]
         )
+        hr_version = None
     else:
         # the retry check and the authorization in one round trip
         begun = await chat_store.start_turn(deps.db, user_id=user_id, client_message_id=client_message_id,
@@ -159,13 +163,14 @@ async def post_message(
             return await _replayed_turn(deps, begun.existing)
         if begun.conversation is None:
             raise NotFound("La conversación no existe.")
-        conversation = begun.conversation
+        conversation, hr_version = begun.conversation, begun.hr_version
     is_owner = conversation.owner_user_id == user_id
     sender_kind = "user" if is_owner else "agent"
 
     reply: Reply | None = None
     if is_owner and conversation.handoff_state != "active":
-        reply = await deps.responder.respond(deps.db, principal=principal, text=text, context=conversation.context)
+        reply = await deps.responder.respond(deps.db, principal=principal, text=text, context=conversation.context,
+                                             hr_version=hr_version)
 
     try:
         if reply is not None and reply.handoff:

@@ -16,6 +16,7 @@ from typing import Any
 import asyncpg
 
 from chatnomina.db import Executor
+from chatnomina.stores.hr import HR_DATA_VERSION
 
 
 @dataclass(frozen=True)
@@ -185,23 +186,27 @@ class TurnStart:
     existing: Message | None
     #: the conversation, when the user takes part in it
     conversation: Conversation | None
+    #: the HR data version (see :func:`chatnomina.stores.hr.HR_DATA_VERSION`) when the turn began
+    hr_version: str | None = None
 
 
 async def start_turn(
     db: Executor, *, user_id: int, client_message_id: str | None, conversation_id: uuid.UUID | None
 ) -> TurnStart:
-    """The retried message (by ``client_message_id``) and the conversation if ``user_id`` is in it."""
+    """The retried message (by ``client_message_id``), the conversation if ``user_id`` is in it
+    and the HR data version, so that the assistant can reuse employee rows it already read."""
     row = await db.fetchrow(
-        """SELECT (SELECT m FROM messages m WHERE m.sender_user_id = $1 AND m.client_message_id = $2) AS existing,
-                  (SELECT c FROM conversations c
-                   WHERE c.id = $3 AND EXISTS (SELECT 1 FROM conversation_participants p
-                                               WHERE p.conversation_id = c.id AND p.user_id = $1
-                                                 AND p.left_at IS NULL)) AS conversation""",
+        f"""SELECT (SELECT m FROM messages m WHERE m.sender_user_id = $1 AND m.client_message_id = $2) AS existing,
+                   (SELECT c FROM conversations c
+                    WHERE c.id = $3 AND EXISTS (SELECT 1 FROM conversation_participants p
+                                                WHERE p.conversation_id = c.id AND p.user_id = $1
+                                                  AND p.left_at IS NULL)) AS conversation,
+                   ({HR_DATA_VERSION}) AS hr_version""",
         user_id, client_message_id, conversation_id,
     )
     existing = row["existing"]
     return TurnStart(message_from_row(existing) if existing is not None else None,
-                     _conversation(row["conversation"]))
+                     _conversation(row["conversation"]), row["hr_version"])
 
 
 async def conversation_of_participant(db: Executor, conversation_id: uuid.UUID, user_id: int) -> Conversation | None:

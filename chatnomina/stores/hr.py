@@ -269,6 +269,15 @@ async def load_people(db: Executor, documents: Sequence[str]) -> dict[str, Perso
     return people
 
 
+#: The HR data version: it changes whenever the HR tables may have changed. Imports are the
+#: only writers of those tables, and an import commits every file before the transaction that
+#: sets its ``finished_at`` begins (whether it completed or failed; a crashed one is retried
+#: or reaped, which finishes it). So rows read at or after a snapshot that saw version *v* are
+#: at least as new as *v*, and anything committed later is followed by a larger ``finished_at``.
+#: After a restore, new imports still get new timestamps. (Edits by hand in SQL are not seen.)
+HR_DATA_VERSION = "SELECT max(finished_at)::text FROM hr_imports"
+
+
 async def load_person(db: Executor, document: str) -> PersonRows | None:
     """The rows of one person, or None when the exports never mentioned them (one round trip)."""
     return await load_person_at_once(db, document)

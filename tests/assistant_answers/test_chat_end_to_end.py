@@ -79,8 +79,9 @@ async def test_someone_elses_pay_is_refused_without_revealing_anything(client_on
     assert response["sources"] == []
 
 
-async def test_out_of_scope_is_answered_without_reading_data(client_on: Any, settings: Settings, users: Any,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def loads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The documents whose rows were read from PostgreSQL, in order."""
     calls: list[str] = []
     original = hr_store.load_person
 
@@ -89,12 +90,44 @@ async def test_out_of_scope_is_answered_without_reading_data(client_on: Any, set
         return await original(db, document)
 
     monkeypatch.setattr(hr_store, "load_person", counting)
+    return calls
+
+
+async def test_out_of_scope_is_answered_without_reading_data(client_on: Any, settings: Settings, users: Any,
+                                                             loads: list[str]) -> None:
     chat = await chat_as(client_on, settings, users["employee"])
     response = await chat.say("¿Cuál es la capital de Francia?")
     assert response["intent"] == "fuera_de_alcance" and response["sources"] == []
-    assert not MONEY.search(response["text"]) and calls == []
+    assert not MONEY.search(response["text"]) and loads == []
     await chat.say("¿cuánto me pagaron en octubre y cuánto me descontaron?")
-    assert calls == [DOCUMENT]  # one load for the two data parts of the message
+    assert loads == [DOCUMENT]  # one load for the two data parts of the message
+
+
+async def test_rows_are_read_again_only_after_an_import_finishes(client_on: Any, settings: Settings, users: Any,
+                                                                db: Any, loads: list[str]) -> None:
+    chat = await chat_as(client_on, settings, users["employee"])
+    await chat.say("Hola")  # the first turn creates the conversation
+    assert "$2.447.000" in (await chat.say("¿cuál es mi salario actual?"))["text"]
+    assert "$2.447.000" in (await chat.say("¿y cuál es mi sueldo?"))["text"]
+    await chat.say("¿en qué banco me consignan la nómina?")
+    assert loads == [DOCUMENT]  # three data turns, one read
+
+    # A raise arrives with the next import: its rows commit before the import finishes.
+    await db.execute("""UPDATE hr_salary_periods SET sueldo = 2600000
+                        WHERE documento = $1 AND fecha_fin_sueldo IS NULL""", DOCUMENT)
+    await db.execute("INSERT INTO hr_imports (source, status, finished_at) VALUES ('cli', 'completed', now())")
+    assert "$2.600.000" in (await chat.say("¿cuál es mi salario actual?"))["text"]
+    assert loads == [DOCUMENT, DOCUMENT]
+
+
+async def test_the_first_turn_of_a_conversation_reads_the_rows(client_on: Any, settings: Settings, users: Any,
+                                                                loads: list[str]) -> None:
+    first = await chat_as(client_on, settings, users["employee"])
+    second = Chat(first.client, first.headers)
+    for chat in (first, second):
+        assert "$2.447.000" in (await chat.say("¿cuál es mi salario actual?"))["text"]
+    # creating a conversation does not read the data version, so nothing is reused
+    assert loads == [DOCUMENT, DOCUMENT]
 
 
 async def test_compound_question_gets_both_answers(client_on: Any, settings: Settings, users: Any) -> None:
