@@ -47,6 +47,7 @@ from bench.common import machine, rss_mb, service_env, start_server, summary_ms 
 from chatnomina.auth.passwords import hash_password  # noqa: E402
 from chatnomina.auth.tokens import issue_access_token  # noqa: E402
 from chatnomina.devserver import free_port  # noqa: E402
+from chatnomina.logs import configure_logging  # noqa: E402
 from chatnomina.settings import Settings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -689,6 +690,7 @@ def main() -> None:
     env["RATE_LIMITS_ENABLED"] = "false"
     env["REDIS_NAMESPACE"] = env.get("BENCH_REDIS_NAMESPACE", "chatnomina-bench-chat")
     settings = Settings.from_env(env)
+    configure_logging("warning", environment=settings.environment)  # stdout carries only the JSON
     report: dict[str, Any] = {
         "benchmark": "chat_load",
         "machine": machine(),

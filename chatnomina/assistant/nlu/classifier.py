@@ -1,9 +1,11 @@
 """Intent classifier: TF-IDF of word and character n-grams, multinomial logistic regression.
 
 Trained at start-up from the packaged ``data/train.jsonl`` (about a second, deterministic, no
-pickles). The model is scikit-learn's recipe, ``TfidfVectorizer`` (word 1–2-grams and
-``char_wb`` 2–4-grams, sublinear TF, smooth IDF, l2 per block) followed by an L2-regularised
-multinomial ``LogisticRegression``, written out with numpy and ``scipy.sparse``: importing
+pickles; web processes train it in a child, ``chatnomina.assistant.training``, and load it
+with ``from_arrays``, so scipy is imported only where training runs). The model is
+scikit-learn's recipe, ``TfidfVectorizer`` (word 1–2-grams and ``char_wb`` 2–4-grams,
+sublinear TF, smooth IDF, l2 per block) followed by an L2-regularised multinomial
+``LogisticRegression``, written out with numpy and ``scipy.sparse``: importing
 scikit-learn costs a process about 90 MB of memory and a second of start-up, more than the
 whole model. The tests check that the features are exactly scikit-learn's and that the
 predictions agree with its ``LogisticRegression``.
