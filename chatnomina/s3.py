@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import importlib
 from contextlib import AsyncExitStack
 from typing import Any, AsyncIterator
 
@@ -41,6 +42,8 @@ class S3:
         return self.client
 
     async def open(self) -> S3:
+        # importing aiobotocore takes ~0.3 s: not on the event loop of a serving web process
+        await asyncio.to_thread(importlib.import_module, "aiobotocore.session")
         from aiobotocore.config import AioConfig
         from aiobotocore.session import get_session
 

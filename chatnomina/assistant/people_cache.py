@@ -1,11 +1,12 @@
 """The employees' HR rows a process read lately, reused while the HR data has not changed.
 
 A conversation asks several questions about the same employee within minutes; their rows
-(contracts, salaries, deposits, novelties...) change only when an import finishes. Each
-entry carries the HR data version (``stores.hr.HR_DATA_VERSION``) that the turn which read
-it saw; a turn that sees the same version gets the same rows without a query. Entries also
-expire after ``max_age`` seconds, a bound on staleness should the tables change some other
-way (an import whose worker kept crashing, a correction by hand in SQL).
+(contracts, salaries, deposits, novelties...) change only when an import runs. Each entry
+carries the HR data version (``stores.hr.HR_DATA_VERSION``) that the turn which read it saw;
+a turn that sees the same version gets the same rows without a query, and while an import
+runs there is no version, so nothing is reused. Entries also expire after ``max_age``
+seconds, a bound on staleness should the tables change some other way (a correction by hand
+in SQL).
 """
 
 from __future__ import annotations

@@ -19,8 +19,11 @@ from pathlib import Path
 
 import numpy as np
 
-from chatnomina.assistant.nlu import NLUModel
+from chatnomina.assistant.nlu import NLUModel, load_model
 from chatnomina.assistant.nlu.classifier import IntentClassifier
+from chatnomina.logs import get_logger
+
+log = get_logger("chatnomina.assistant")
 
 #: Training takes about a second; a child that has not finished in this time is stuck.
 TIMEOUT_SECONDS = 300
@@ -29,8 +32,18 @@ _SOURCE_ROOT = Path(__file__).resolve().parents[2]
 
 @functools.cache
 def process_model() -> NLUModel:
-    """The model this process answers with, trained once (in a child) on first use."""
-    return NLUModel(trained_in_child())
+    """The model this process answers with, trained once (in a child) on first use.
+
+    Should the child fail (no writable temporary directory, no process to spare), the
+    process trains the model itself: it answers the same, with ~30 MB more memory.
+    """
+    try:
+        return NLUModel(trained_in_child())
+    except (OSError, subprocess.SubprocessError) as exc:
+        stderr = getattr(exc, "stderr", None) or b""
+        log.warning("assistant.training_child_failed", error=str(exc),
+                    stderr=stderr.decode(errors="replace")[-2000:])
+        return load_model()
 
 
 def trained_in_child() -> IntentClassifier:
@@ -40,7 +53,8 @@ def trained_in_child() -> IntentClassifier:
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(_SOURCE_ROOT), env.get("PYTHONPATH")) if p)
     with tempfile.TemporaryDirectory(prefix="chatnomina-nlu-") as directory:
         path = Path(directory) / "model.npz"
-        subprocess.run([sys.executable, "-m", __name__, str(path)], env=env, check=True, timeout=TIMEOUT_SECONDS)
+        subprocess.run([sys.executable, "-m", __name__, str(path)], env=env, cwd=_SOURCE_ROOT, check=True,
+                       capture_output=True, timeout=TIMEOUT_SECONDS)
         with np.load(path, allow_pickle=False) as arrays:
             return IntentClassifier.from_arrays(arrays)
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import ctypes
-import ctypes.util
 import gc
 
 from aiohttp import web
@@ -26,32 +24,20 @@ def serve(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _settle_after_startup(app: web.Application) -> None:
-    """After startup (models, parameters, imports): move what lives forever out of the GC's way
-    and give back to the system the memory that training the assistant used and freed.
+async def _freeze_startup_objects(app: web.Application) -> None:
+    """After startup (models, parameters, imports): move what lives forever out of the GC's way.
 
     A full collection otherwise walks the assistant's and the engine's objects every time and
-    pauses the process for ~100 ms under load; frozen, ~4 ms. The training ran in a thread,
-    whose malloc arena keeps its freed pages until trimmed: ~10 MB of resident memory.
+    pauses the process for ~100 ms under load; frozen, ~4 ms.
     """
     gc.collect()
     gc.freeze()
-    _trim_malloc()
-
-
-def _trim_malloc() -> None:
-    """glibc's ``malloc_trim(0)``; nothing where the C library has none (musl, macOS)."""
-    name = ctypes.util.find_library("c")
-    libc = ctypes.CDLL(name) if name else None
-    trim = getattr(libc, "malloc_trim", None)
-    if trim is not None:
-        trim(0)
 
 
 def run_web(app: web.Application, settings: Settings, *, host: str, port: int) -> None:
     """Serve ``app`` until a signal; the shutdown sequence is the one ECS relies on."""
     log = get_logger("chatnomina.serve")
-    app.on_startup.append(_settle_after_startup)
+    app.on_startup.append(_freeze_startup_objects)
     log.info("web.starting", host=host, port=port, environment=settings.environment,
              database=settings.dsn_display)
     # run_app handles SIGTERM: stop listening, on_shutdown (websockets close 1001), wait for

@@ -269,13 +269,16 @@ async def load_people(db: Executor, documents: Sequence[str]) -> dict[str, Perso
     return people
 
 
-#: The HR data version: it changes whenever the HR tables may have changed. Imports are the
-#: only writers of those tables, and an import commits every file before the transaction that
-#: sets its ``finished_at`` begins (whether it completed or failed; a crashed one is retried
-#: or reaped, which finishes it). So rows read at or after a snapshot that saw version *v* are
-#: at least as new as *v*, and anything committed later is followed by a larger ``finished_at``.
-#: After a restore, new imports still get new timestamps. (Edits by hand in SQL are not seen.)
-HR_DATA_VERSION = "SELECT max(finished_at)::text FROM hr_imports"
+#: The HR data version: None while an import runs, else the latest ``finished_at`` of the
+#: imports. Imports are the only writers of the HR tables; each commits its files while
+#: ``running`` and then, in one more statement, sets ``finished_at`` (strictly after every
+#: earlier one, see ``imports.finish_import``). So rows read at or after a snapshot that saw
+#: version *v* are at least as new as *v*, and rows that change later come with another
+#: version. An import that died while running keeps the version None (rows are then always
+#: read) until it is run again or marked failed. Edits by hand in SQL show once the cached
+#: rows expire (``chatnomina.assistant.people_cache``).
+HR_DATA_VERSION = """SELECT CASE WHEN EXISTS (SELECT 1 FROM hr_imports WHERE status = 'running') THEN NULL
+                             ELSE (SELECT max(finished_at)::text FROM hr_imports) END"""
 
 
 async def load_person(db: Executor, document: str) -> PersonRows | None:

@@ -86,8 +86,11 @@ async def finish_import(
     error: str | None = None,
 ) -> None:
     await db.execute(
+        # finished_at only moves forward, even if the database's clock steps back: it is the
+        # HR data version (``stores.hr.HR_DATA_VERSION``)
         """UPDATE hr_imports SET status = $2, files = $3, rejected = $4, rejected_count = $5, error = $6,
-                                 finished_at = now()
+                                 finished_at = greatest(now(), (SELECT max(finished_at) + interval '1 microsecond'
+                                                                FROM hr_imports))
            WHERE id = $1""",
         import_id, status, files, rejected[:MAX_STORED_REJECTS], len(rejected), error,
     )

@@ -1,4 +1,4 @@
-"""An index for the HR data version that every chat turn reads (``max(finished_at)`` of the imports).
+"""Indexes for the HR data version that every chat turn reads (see ``stores.hr.HR_DATA_VERSION``).
 
 Revision ID: 0008
 Revises: 0007
@@ -14,7 +14,12 @@ depends_on = None
 
 
 def upgrade() -> None:
-    execute("CREATE INDEX hr_imports_finished_at ON hr_imports (finished_at)")
+    execute(
+        """
+        CREATE INDEX hr_imports_finished_at ON hr_imports (finished_at);
+        CREATE INDEX hr_imports_running ON hr_imports (id) WHERE status = 'running';
+        """
+    )
 
 
 def downgrade() -> None:

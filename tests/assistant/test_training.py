@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from chatnomina.assistant import training
 from chatnomina.assistant.nlu import NLUModel
 from chatnomina.assistant.nlu.classifier import IntentClassifier
-from chatnomina.assistant.training import trained_in_child
 
 
 def _same_model(a: IntentClassifier, b: IntentClassifier, texts: list[str]) -> None:
@@ -24,4 +24,17 @@ def test_arrays_round_trip_gives_the_same_predictions(model: NLUModel, public_ro
 
 def test_model_trained_in_a_child_process_equals_the_in_process_one(model: NLUModel, public_rows):
     texts = [r["text"] for r in public_rows] + ["asdfgh qwrt", "¿cuánto me consignaron en marzo de 2025?", ""]
-    _same_model(trained_in_child(), model.classifier, texts)
+    _same_model(training.trained_in_child(), model.classifier, texts)
+
+
+def test_without_a_child_process_the_model_is_trained_in_process(monkeypatch, model: NLUModel, public_rows):
+    def no_child(*args, **kwargs):
+        raise OSError("no se pudo crear el proceso")
+
+    monkeypatch.setattr(training.subprocess, "run", no_child)
+    training.process_model.cache_clear()
+    try:
+        fallback = training.process_model()
+    finally:
+        training.process_model.cache_clear()
+    _same_model(fallback.classifier, model.classifier, [r["text"] for r in public_rows][:200])

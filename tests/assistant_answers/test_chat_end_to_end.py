@@ -120,6 +120,16 @@ async def test_rows_are_read_again_only_after_an_import_finishes(client_on: Any,
     assert loads == [DOCUMENT, DOCUMENT]
 
 
+async def test_rows_are_not_reused_while_an_import_runs(client_on: Any, settings: Settings, users: Any, db: Any,
+                                                       loads: list[str]) -> None:
+    chat = await chat_as(client_on, settings, users["employee"])
+    await chat.say("Hola")
+    await db.execute("INSERT INTO hr_imports (source, status) VALUES ('cli', 'running')")
+    for _ in range(2):
+        assert "$2.447.000" in (await chat.say("¿cuál es mi salario actual?"))["text"]
+    assert loads == [DOCUMENT, DOCUMENT]
+
+
 async def test_the_first_turn_of_a_conversation_reads_the_rows(client_on: Any, settings: Settings, users: Any,
                                                                 loads: list[str]) -> None:
     first = await chat_as(client_on, settings, users["employee"])

@@ -217,3 +217,17 @@ async def test_a_failing_worker_rolls_its_file_back(db: Any, monkeypatch: pytest
     with pytest.raises(RuntimeError, match="worker died"):
         await _run(db, files, workers=0)
     assert await db.fetchval("SELECT count(*) FROM hr_deposits") == 0
+
+
+async def test_the_hr_data_version_is_none_while_an_import_runs_and_moves_forward(db: Any) -> None:
+    """The version chat turns check the assistant's copy of an employee's rows against."""
+    assert await db.fetchval(hr_store.HR_DATA_VERSION) is None  # no import yet
+    job = await import_store.create_import(db, source="cli", requested_by="test", status="running")
+    await db.execute("INSERT INTO hr_imports (source, status, finished_at) VALUES ('cli', 'completed', now())")
+    assert await db.fetchval(hr_store.HR_DATA_VERSION) is None  # one is running
+    # even when the database's clock has stepped back, finishing moves the version forward
+    ahead = await db.fetchval("UPDATE hr_imports SET finished_at = now() + interval '1 hour' "
+                              "WHERE finished_at IS NOT NULL RETURNING finished_at::text")
+    await import_store.finish_import(db, job.id, status="completed", files=[], rejected=[])
+    version = await db.fetchval(hr_store.HR_DATA_VERSION)
+    assert version is not None and version > ahead
