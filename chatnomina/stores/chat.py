@@ -186,7 +186,7 @@ class TurnStart:
     existing: Message | None
     #: the conversation, when the user takes part in it
     conversation: Conversation | None
-    #: the HR data version (see :func:`chatnomina.stores.hr.HR_DATA_VERSION`) when the turn began
+    #: the HR data version (see :data:`chatnomina.stores.hr.HR_DATA_VERSION`) when the turn began
     hr_version: str | None = None
 
 

@@ -35,7 +35,6 @@ from typing import Any
 
 import numpy as np
 
-
 from chatnomina.assistant.nlu.text import ABBREVIATIONS, fold, normalize
 
 __all__ = [
@@ -322,6 +321,7 @@ class IntentClassifier:
         self.temperature = temperature
         self.size = len(rows)
         features = len(self._word.terms) + len(self._char.terms)
+        # only training needs scipy (~14 MB once imported); see chatnomina.assistant.training
         import scipy.sparse
 
         indptr = [0]
