@@ -99,21 +99,31 @@ async def run_import(
         return report
     started = time.perf_counter()
     count = _worker_count(files) if workers is None else workers
-    async with _Workers(count) as pool, _CopyStreams() as streams:
-        known = await hr_store.known_contracts(db)
-        note("Leyendo y validando archivos", 0)
-        plan = await asyncio.to_thread(plan_export, files)
-        if not plan.chosen:
-            report.error = "Ningún archivo es una exportación reconocida del sistema de RR. HH."
-        run = _Run(db, import_id, files, note, pool, streams)
-        await run.all(plan, known)
-    for _, name in plan.chosen:
-        _add_file(report, run.prepared[name], run.stored.get(name))
-    for name, _ in plan.unusable:
-        _add_file(report, run.prepared[name], None)
-    if plan.name_of(FileKind.ACTIVE_EMPLOYEES) is not None:
-        # Last, so that VINCULACION_HM rows of the same import are inserted, not "updated".
-        await hr_store.ensure_contracts_of_actives(db, import_id)
+    try:
+        async with _Workers(count) as pool, _CopyStreams() as streams:
+            known = await hr_store.known_contracts(db)
+            note("Leyendo y validando archivos", 0)
+            plan = await asyncio.to_thread(plan_export, files)
+            if not plan.chosen:
+                report.error = "Ningún archivo es una exportación reconocida del sistema de RR. HH."
+            run = _Run(db, import_id, files, note, pool, streams)
+            await run.all(plan, known)
+        for _, name in plan.chosen:
+            _add_file(report, run.prepared[name], run.stored.get(name))
+        for name, _ in plan.unusable:
+            _add_file(report, run.prepared[name], None)
+        if plan.name_of(FileKind.ACTIVE_EMPLOYEES) is not None:
+            # Last, so that VINCULACION_HM rows of the same import are inserted, not "updated".
+            await hr_store.ensure_contracts_of_actives(db, import_id)
+    except BaseException as exc:
+        # Files may have committed: finish the import as failed, so that staff see it and the
+        # HR data version (stores.hr.HR_DATA_VERSION) moves on; a retry runs it again.
+        report.error = f"La importación se interrumpió ({type(exc).__name__}); vuelva a ejecutarla."
+        try:
+            await asyncio.shield(_finish(db, report))
+        except Exception:
+            log.exception("hr_import.finish_failed", import_id=import_id)
+        raise
     await _finish(db, report)
     report.timings = {"seconds": round(time.perf_counter() - started, 3), "workers": count, "files": run.timings}
     log.info("hr_import.finished", import_id=import_id, status=report.status, seconds=report.timings["seconds"],

@@ -231,3 +231,19 @@ async def test_the_hr_data_version_is_none_while_an_import_runs_and_moves_forwar
     await import_store.finish_import(db, job.id, status="completed", files=[], rejected=[])
     version = await db.fetchval(hr_store.HR_DATA_VERSION)
     assert version is not None and version > ahead
+
+
+async def test_an_import_that_fails_midway_is_finished_as_failed(db: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its files committed: staff see it failed, and the HR data version moves on."""
+
+    async def database_gone(*args: Any, **kwargs: Any) -> int:
+        raise ConnectionResetError("conexión perdida")
+
+    monkeypatch.setattr(hr_store, "ensure_contracts_of_actives", database_gone)
+    job = await import_store.create_import(db, source="cli", requested_by="test", status="running")
+    with pytest.raises(ConnectionResetError):
+        await run_import(db, job.id, _exports_with_mistakes(), workers=0)
+    finished = await import_store.get_import(db, job.id)
+    assert finished is not None and finished.status == "failed" and "vuelva a ejecutarla" in (finished.error or "")
+    assert await db.fetchval("SELECT count(*) FROM hr_employees") > 0  # the files that committed stay
+    assert await db.fetchval(hr_store.HR_DATA_VERSION) is not None
