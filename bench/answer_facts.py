@@ -181,8 +181,9 @@ def _environment(stops: list[Any]) -> dict[str, str]:
 async def _admin(settings: Any, statement: str) -> None:
     import asyncpg
 
-    conn = await asyncpg.connect(host=settings.db_host, port=settings.db_port, user=settings.db_user,
-                                 password=settings.db_password.get() or None, database="postgres")
+    from chatnomina.db import connect_kwargs
+
+    conn = await asyncpg.connect(**connect_kwargs(settings, "postgres"))
     try:
         await conn.execute(statement)
     finally:

@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import closed_loop, machine, percentile, service_env, start_server  # noqa: E402
 from chatnomina.auth.passwords import hash_password  # noqa: E402
 from chatnomina.auth.tokens import issue_access_token  # noqa: E402
+from chatnomina.db import connect_kwargs  # noqa: E402
 from chatnomina.devserver import free_port  # noqa: E402
 from chatnomina.settings import Settings  # noqa: E402
 
@@ -50,8 +51,7 @@ def verification_cost(settings: Settings, rounds: int = 20000) -> dict:
 
 
 async def prepare(settings: Settings, users: int) -> None:
-    conn = await asyncpg.connect(host=settings.db_host, port=settings.db_port, user=settings.db_user,
-                                 password=settings.db_password.get() or None, database="postgres")
+    conn = await asyncpg.connect(**connect_kwargs(settings, "postgres"))
     exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname=$1", settings.db_name)
     if not exists:
         await conn.execute(f'CREATE DATABASE "{settings.db_name}"')
@@ -59,8 +59,7 @@ async def prepare(settings: Settings, users: int) -> None:
     from chatnomina.migrate import upgrade_head
 
     await asyncio.to_thread(upgrade_head, settings)
-    conn = await asyncpg.connect(host=settings.db_host, port=settings.db_port, user=settings.db_user,
-                                 password=settings.db_password.get() or None, database=settings.db_name)
+    conn = await asyncpg.connect(**connect_kwargs(settings))
     hashed = hash_password(PASSWORD)
     await conn.execute("DELETE FROM users WHERE email LIKE 'bench-%'")
     await conn.executemany("INSERT INTO users (email, password_hash, roles) VALUES ($1, $2, '{employee}')",

@@ -46,6 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import machine, rss_mb, service_env, start_server, summary_ms  # noqa: E402
 from chatnomina.auth.passwords import hash_password  # noqa: E402
 from chatnomina.auth.tokens import issue_access_token  # noqa: E402
+from chatnomina.db import connect_kwargs  # noqa: E402
 from chatnomina.devserver import free_port  # noqa: E402
 from chatnomina.logs import configure_logging  # noqa: E402
 from chatnomina.settings import Settings  # noqa: E402
@@ -187,9 +188,7 @@ def _load() -> dict[str, float]:
 
 
 async def _connect(settings: Settings, database: str | None = None) -> asyncpg.Connection:
-    return await asyncpg.connect(host=settings.db_host, port=settings.db_port, user=settings.db_user,
-                                 password=settings.db_password.get() or None,
-                                 database=database or settings.db_name)
+    return await asyncpg.connect(**connect_kwargs(settings, database))
 
 
 async def prepare(settings: Settings) -> list[dict[str, Any]]:

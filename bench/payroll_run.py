@@ -28,6 +28,7 @@ import asyncpg
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import ROOT, machine, rss_mb, service_env  # noqa: E402
+from chatnomina.db import connect_kwargs  # noqa: E402
 from chatnomina.settings import Settings  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
@@ -47,8 +48,7 @@ def exports(employees: int, months: int) -> dict[str, bytes]:
 
 
 async def prepare(settings: Settings, files: dict[str, bytes]) -> float:
-    conn = await asyncpg.connect(host=settings.db_host, port=settings.db_port, user=settings.db_user,
-                                 password=settings.db_password.get() or None, database="postgres")
+    conn = await asyncpg.connect(**connect_kwargs(settings, "postgres"))
     await conn.execute(f'DROP DATABASE IF EXISTS "{settings.db_name}" WITH (FORCE)')
     await conn.execute(f'CREATE DATABASE "{settings.db_name}"')
     await conn.close()

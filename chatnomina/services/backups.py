@@ -19,6 +19,7 @@ from typing import Any, AsyncIterator, Iterable
 
 import asyncpg
 
+from chatnomina.db import connect_kwargs
 from chatnomina.devserver import pg_tool
 from chatnomina.logs import get_logger
 from chatnomina.s3 import S3
@@ -143,8 +144,7 @@ async def apply_retention(db: asyncpg.Pool, s3: S3, settings: Settings) -> list[
 
 
 async def _admin_connection(settings: Settings) -> asyncpg.Connection:
-    return await asyncpg.connect(host=settings.db_host, port=settings.db_port, user=settings.db_user,
-                                 password=settings.db_password.get() or None, database="postgres")
+    return await asyncpg.connect(**connect_kwargs(settings, "postgres"))
 
 
 async def prepare_target(settings: Settings, target: str, *, clean: bool) -> None:
@@ -157,8 +157,7 @@ async def prepare_target(settings: Settings, target: str, *, clean: bool) -> Non
             return
     finally:
         await conn.close()
-    target_conn = await asyncpg.connect(host=settings.db_host, port=settings.db_port, user=settings.db_user,
-                                        password=settings.db_password.get() or None, database=target)
+    target_conn = await asyncpg.connect(**connect_kwargs(settings, target))
     try:
         tables = await target_conn.fetchval("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")
     finally:
@@ -214,8 +213,7 @@ _CHECKSUM = """SELECT count(*) AS rows,
 
 
 async def _fingerprint(settings: Settings, database: str) -> dict[str, tuple[int, str]]:
-    conn = await asyncpg.connect(host=settings.db_host, port=settings.db_port, user=settings.db_user,
-                                 password=settings.db_password.get() or None, database=database)
+    conn = await asyncpg.connect(**connect_kwargs(settings, database))
     try:
         tables = [r["tablename"] for r in await conn.fetch(
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")]
